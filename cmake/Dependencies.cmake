@@ -1,0 +1,28 @@
+# Every dependency comes from a Debian 12 package (scripts/install-deps); nothing is downloaded.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS url)
+find_package(OpenSSL REQUIRED)
+find_package(RapidJSON REQUIRED)
+find_package(prometheus-cpp REQUIRED COMPONENTS core)
+find_package(yaml-cpp REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(XCRYPT REQUIRED IMPORTED_TARGET libxcrypt)
+
+# RapidJSON's config only sets a variable; give it a target. SYSTEM keeps its warnings out of ours.
+add_library(wte_rapidjson INTERFACE)
+target_include_directories(wte_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIRS})
+target_compile_definitions(wte_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1 RAPIDJSON_SSE42=1)
+target_compile_options(wte_rapidjson INTERFACE -msse4.2)
+
+add_library(wte_boost INTERFACE)
+target_link_libraries(wte_boost INTERFACE Boost::headers Boost::url OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+target_compile_definitions(wte_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+
+if(WTE_BUILD_TESTS)
+  find_package(doctest REQUIRED)
+endif()
+if(WTE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,2 @@
+#include <iostream>
+int main() { std::cout << "whm_transfer_exporter\n"; }

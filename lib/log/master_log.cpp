@@ -1,0 +1,34 @@
+#include "log/master_log.hpp"
+
+namespace wte::log {
+
+MasterLog::MasterLog(EngineLimits limits)
+    : limits_(limits), splitter_(limits.max_line_bytes), model_(limits.items) {}
+
+void MasterLog::line(std::string_view text) {
+  // Blank lines (a trailing newline too many) carry nothing and are not malformed.
+  if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  if (parser_.parse(text)) {
+    model_.apply(parser_.event());
+  } else {
+    model_.count_malformed();
+  }
+}
+
+void MasterLog::feed(std::string_view chunk) {
+  bytes_fed_ += chunk.size();
+  splitter_.feed(
+      chunk, [this](std::string_view l) { line(l); }, [this] { model_.count_malformed(); });
+  model_.set_pending_bytes(splitter_.pending_bytes());
+}
+
+void MasterLog::finish() {
+  if (splitter_.discarding() || splitter_.pending().empty()) return;
+  if (parser_.parse(splitter_.pending())) {
+    model_.apply(parser_.event());
+    splitter_.clear();
+    model_.set_pending_bytes(0);
+  }
+}
+
+}  // namespace wte::log

@@ -1,0 +1,43 @@
+#pragma once
+// The master-log engine: bytes in, session summary out. Feed it the log as it arrives, in
+// chunks of any size; the result is the same as feeding it whole.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "log/event_parser.hpp"
+#include "log/line_splitter.hpp"
+#include "log/session_model.hpp"
+
+namespace wte::log {
+
+struct EngineLimits {
+  std::size_t max_line_bytes = 1 << 20;  // longer lines are skipped and counted malformed
+  ItemLimits items;
+};
+
+class MasterLog {
+ public:
+  explicit MasterLog(EngineLimits limits = {});
+
+  // Handles every complete line in `chunk`; keeps an unfinished last line for later.
+  void feed(std::string_view chunk);
+  // End of a one-shot read: an unfinished last line is parsed if it is a whole object,
+  // else it stays pending (and is not counted as malformed).
+  void finish();
+
+  const SessionModel& model() const noexcept { return model_; }
+  const SessionInfo& info() const noexcept { return model_.info(); }
+  std::uint64_t bytes_fed() const noexcept { return bytes_fed_; }
+
+ private:
+  void line(std::string_view text);
+
+  EngineLimits limits_;
+  LineSplitter splitter_;
+  EventParser parser_;
+  SessionModel model_;
+  std::uint64_t bytes_fed_ = 0;
+};
+
+}  // namespace wte::log

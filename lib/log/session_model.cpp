@@ -1,0 +1,183 @@
+#include "log/session_model.hpp"
+
+#include "log/session_state.hpp"
+#include "text/utf8.hpp"
+
+namespace wte::log {
+
+std::string_view to_string(ItemStatus s) noexcept {
+  switch (s) {
+    case ItemStatus::started: return "started";
+    case ItemStatus::succeeded: return "succeeded";
+    case ItemStatus::failed: return "failed";
+  }
+  return "started";
+}
+
+std::optional<double> QueueCounts::progress() const noexcept {
+  if (!items_total || *items_total == 0) return std::nullopt;
+  return static_cast<double>(items_finished) / static_cast<double>(*items_total);
+}
+
+namespace {
+
+// What a finished item adds to its queue's sums; `sign` -1 takes it back out, so that a
+// later result line replaces an earlier one instead of counting twice.
+void contribute(QueueCounts& q, const ItemRecord& item, std::int64_t sign) noexcept {
+  if (!item.finished()) return;
+  q.items_finished += sign;
+  if (item.status == ItemStatus::succeeded) {
+    q.items_succeeded += sign;
+    if (item.had_warnings) q.items_with_warnings += sign;
+  } else {
+    q.items_failed += sign;
+  }
+  q.bytes_finished += sign * item.size.value_or(0);
+  q.warnings += sign * item.warnings;
+  q.dangerous_items += sign * item.dangerous_items;
+  q.skipped_items += sign * item.skipped_items;
+  q.altered_items += sign * item.altered_items;
+}
+
+bool is_result(std::string_view action) noexcept {
+  return action == "success-item" || action == "warning-item" || action == "failed-item";
+}
+
+bool names_item(std::string_view action) noexcept {
+  return action == "start" || action == "process-item" || action == "start-item" ||
+         is_result(action);
+}
+
+std::optional<std::string> bounded(std::optional<std::string_view> s, std::size_t max) {
+  if (!s) return std::nullopt;
+  return text::bounded_utf8(*s, max);
+}
+
+void keep_texts(std::vector<std::string>& out, const std::vector<std::string_view>& in,
+                const ItemLimits& limits) {
+  out.clear();
+  for (const auto t : in) {
+    if (out.size() == limits.max_texts) break;
+    out.push_back(text::bounded_utf8(t, limits.max_text_bytes));
+  }
+}
+
+}  // namespace
+
+const Queue* SessionModel::queue(std::string_view name) const noexcept {
+  for (const auto& q : queues_) {
+    if (q.name == name) return &q;
+  }
+  return nullptr;
+}
+
+std::size_t SessionModel::queue_index(std::string_view name) {
+  for (std::size_t i = 0; i < queues_.size(); ++i) {
+    if (queues_[i].name == name) return i;
+  }
+  queues_.push_back({text::bounded_utf8(name, 256), {}});
+  item_index_.emplace_back();
+  return queues_.size() - 1;
+}
+
+ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
+  // Names are keys and labels: keep them valid UTF-8 (the common, valid case copies nothing).
+  if (!text::is_valid_utf8(name) || name.size() > limits_.max_text_bytes) {
+    key_scratch_ = text::bounded_utf8(name, limits_.max_text_bytes);
+    name = key_scratch_;
+  }
+  ItemIndex& index = item_index_[queue];
+  if (auto it = index.find(name); it != index.end()) return items_[it->second];
+  index.emplace(std::string(name), items_.size());
+  ItemRecord& rec = items_.emplace_back();
+  rec.queue = queues_[queue].name;
+  rec.name = std::string(name);
+  ++queues_[queue].counts.items_started;
+  return rec;
+}
+
+void SessionModel::apply(const LogEvent& e) {
+  ++info_.lines;
+  if (e.time) {
+    if (!info_.started_at) info_.started_at = e.time;
+    info_.last_event_at = e.time;
+  }
+  if (e.queue) {
+    apply_queue_action(e, queue_index(*e.queue));
+  } else {
+    apply_session_action(e);
+  }
+}
+
+void SessionModel::apply_session_action(const LogEvent& e) {
+  if (auto next = state_after_action(e.action)) {
+    info_.state = std::string(*next);
+    return;
+  }
+  std::optional<std::string>* field = nullptr;
+  if (e.action == "initiator") field = &info_.initiator;
+  if (e.action == "version") field = &info_.version;
+  if (e.action == "remotehost") field = &info_.remote_host;
+  if (field && e.msg_kind == MsgKind::scalar) {
+    *field = text::bounded_utf8(e.msg_scalar, limits_.max_text_bytes);
+  }
+}
+
+void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
+  QueueCounts& counts = queues_[q].counts;
+  const std::string_view action = e.action;
+  if (action == "queue_count" || action == "queue_size") {
+    if (e.msg_kind != MsgKind::scalar) return;
+    if (auto n = parse_count(e.msg_scalar)) {
+      (action == "queue_count" ? counts.items_total : counts.bytes_total) = n;
+    }
+    return;
+  }
+  if (action == "child-failed") {
+    ++counts.child_failures;
+    return;
+  }
+  if (!e.item || !names_item(action)) return;
+
+  ItemRecord& rec = item(q, *e.item);
+  contribute(counts, rec, -1);
+  if (e.item_type && !e.item_type->empty()) {
+    rec.item_type = text::bounded_utf8(*e.item_type, 256);
+  }
+  if (action == "start-item") {
+    // msg is {"size": N} in newer logs and the size as a string in older ones.
+    if (e.msg_kind == MsgKind::object && e.counts.size) rec.size = e.counts.size;
+    if (e.msg_kind == MsgKind::scalar) {
+      if (auto n = parse_count(e.msg_scalar)) rec.size = n;
+    }
+  } else if (is_result(action)) {
+    apply_result(e, rec);
+  }
+  contribute(counts, rec, +1);
+}
+
+void SessionModel::apply_result(const LogEvent& e, ItemRecord& rec) const {
+  const bool failed = e.action == "failed-item";
+  rec.status = failed ? ItemStatus::failed : ItemStatus::succeeded;
+  const ResultCounts& c = e.counts;
+  if (e.msg_kind == MsgKind::object && c.size) rec.size = c.size;
+  rec.warnings = c.warnings.value_or(0);
+  rec.dangerous_items = c.dangerous_items.value_or(0);
+  rec.skipped_items = c.skipped_items.value_or(0);
+  rec.altered_items = c.altered_items.value_or(0);
+  rec.had_warnings = (e.action == "warning-item" || rec.warnings > 0 ||
+                                 rec.dangerous_items > 0 || rec.skipped_items > 0 ||
+                                 rec.altered_items > 0);
+  rec.failure.reset();
+  if (failed) {
+    rec.failure = bounded(e.failure, limits_.max_text_bytes);
+    // Some servers may write the failure text as msg itself.
+    if (!rec.failure && e.msg_kind == MsgKind::scalar) {
+      rec.failure = text::bounded_utf8(e.msg_scalar, limits_.max_text_bytes);
+    }
+  }
+  keep_texts(rec.dangerous_texts, e.dangerous_texts, limits_);
+  keep_texts(rec.altered_texts, e.altered_texts, limits_);
+}
+
+}  // namespace wte::log

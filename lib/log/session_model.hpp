@@ -1,0 +1,119 @@
+#pragma once
+// The summary of one session's master log (WHM-REFERENCE section 4), built event by
+// event. Pure: it knows nothing of files, sockets or clocks.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "log/log_event.hpp"
+
+namespace wte::log {
+
+enum class ItemStatus : std::uint8_t { started, succeeded, failed };
+std::string_view to_string(ItemStatus s) noexcept;
+
+// Bounds on what one item keeps, so memory grows with items, not with log length.
+struct ItemLimits {
+  std::size_t max_text_bytes = 2048;  // a failure, dangerous or altered text
+  std::size_t max_texts = 32;         // dangerous (and, separately, altered) texts per item
+};
+
+struct ItemRecord {
+  std::string queue;
+  std::string name;
+  std::string item_type;
+  ItemStatus status = ItemStatus::started;
+  bool had_warnings = false;
+  std::optional<std::int64_t> size;
+  // Counts of the final result line (0 until there is one).
+  std::int64_t warnings = 0;
+  std::int64_t dangerous_items = 0;
+  std::int64_t skipped_items = 0;
+  std::int64_t altered_items = 0;
+  std::optional<std::string> failure;
+  std::vector<std::string> dangerous_texts;
+  std::vector<std::string> altered_texts;
+
+  bool finished() const noexcept { return status != ItemStatus::started; }
+};
+
+struct QueueCounts {
+  std::optional<std::int64_t> items_total;  // last queue_count
+  std::optional<std::int64_t> bytes_total;  // last queue_size
+  std::int64_t items_started = 0;
+  std::int64_t items_finished = 0;
+  std::int64_t items_succeeded = 0;
+  std::int64_t items_with_warnings = 0;
+  std::int64_t items_failed = 0;
+  std::int64_t bytes_finished = 0;
+  std::int64_t warnings = 0;
+  std::int64_t dangerous_items = 0;
+  std::int64_t skipped_items = 0;
+  std::int64_t altered_items = 0;
+  std::int64_t child_failures = 0;
+
+  // items_finished / items_total; nullopt when the total is unknown or 0.
+  std::optional<double> progress() const noexcept;
+  bool operator==(const QueueCounts&) const = default;
+};
+
+struct Queue {
+  std::string name;
+  QueueCounts counts;
+};
+
+struct SessionInfo {
+  std::string state{"PENDING"};  // from the log alone
+  std::optional<std::string> initiator;
+  std::optional<std::string> version;
+  std::optional<std::string> remote_host;
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> last_event_at;
+  std::uint64_t lines = 0;
+  std::uint64_t malformed_lines = 0;
+  std::uint64_t pending_bytes = 0;
+  bool operator==(const SessionInfo&) const = default;
+};
+
+class SessionModel {
+ public:
+  explicit SessionModel(ItemLimits limits = {}) : limits_(limits) {}
+
+  void apply(const LogEvent& event);
+  void count_malformed() noexcept { ++info_.malformed_lines; }
+  void set_pending_bytes(std::uint64_t n) noexcept { info_.pending_bytes = n; }
+
+  const SessionInfo& info() const noexcept { return info_; }
+  // Queues in order of first appearance (TRANSFER, RESTORE in practice).
+  const std::vector<Queue>& queues() const noexcept { return queues_; }
+  const Queue* queue(std::string_view name) const noexcept;
+  // Items in order of first appearance, across queues.
+  const std::vector<ItemRecord>& items() const noexcept { return items_; }
+
+ private:
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using ItemIndex = std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>>;
+
+  std::size_t queue_index(std::string_view name);
+  ItemRecord& item(std::size_t queue, std::string_view name);
+  void apply_session_action(const LogEvent& e);
+  void apply_queue_action(const LogEvent& e, std::size_t queue);
+  void apply_result(const LogEvent& e, ItemRecord& item) const;
+
+  ItemLimits limits_;
+  SessionInfo info_;
+  std::vector<Queue> queues_;
+  std::vector<ItemIndex> item_index_;  // one per queue, parallel to queues_
+  std::vector<ItemRecord> items_;
+  std::string key_scratch_;  // an item name repaired to valid UTF-8, reused
+};
+
+}  // namespace wte::log
