@@ -78,9 +78,9 @@ struct FrameState {
 
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
  public:
-  explicit Handler(LogEvent& event) : event_(event) {}
-
-  void reset() noexcept {
+  // Points the handler at the event to fill for the next line.
+  void reset(LogEvent& event) noexcept {
+    event_ = &event;
     depth_ = 0;
     skip_depth_ = 0;
     key_ = Key::other;
@@ -91,8 +91,14 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 
   bool Default() { return scalar({}, false); }  // bool values: present but not text
   bool Null() { return null_value(); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return scalar({s, n}, true); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return scalar({s, n}, true); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    string_ = false;
+    return scalar({s, n}, true);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    string_ = true;
+    return scalar({s, n}, true);
+  }
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (skip_depth_ == 0) key_ = key_of({s, n});
@@ -106,17 +112,17 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 
  private:
   void add_text(std::string_view text, bool dangerous) {
-    auto& list = dangerous ? event_.dangerous_texts : event_.altered_texts;
+    auto& list = dangerous ? event_->dangerous_texts : event_->altered_texts;
     if (list.size() < EventParser::kMaxTextsPerLine) list.push_back(text);
   }
 
   std::optional<std::int64_t>* count_field(enum Key k) noexcept {
     switch (k) {
-      case Key::size: return &event_.counts.size;
-      case Key::warnings: return &event_.counts.warnings;
-      case Key::skipped_items: return &event_.counts.skipped_items;
-      case Key::dangerous_items: return &event_.counts.dangerous_items;
-      case Key::altered_items: return &event_.counts.altered_items;
+      case Key::size: return &event_->counts.size;
+      case Key::warnings: return &event_->counts.warnings;
+      case Key::skipped_items: return &event_->counts.skipped_items;
+      case Key::dangerous_items: return &event_->counts.dangerous_items;
+      case Key::altered_items: return &event_->counts.altered_items;
       default: return nullptr;
     }
   }
@@ -124,7 +130,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool null_value() {
     if (skip_depth_ == 0 && !frames_empty() && back().frame == Frame::contents &&
         key_ == Key::msg) {
-      event_.msg_kind = MsgKind::null;
+      event_->msg_kind = MsgKind::null;
     }
     return true;
   }
@@ -141,7 +147,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
         if (auto* field = count_field(key_)) {
           *field = parse_count(text);
         } else if (key_ == Key::failure) {
-          event_.failure = text;
+          event_->failure = text;
         }
         break;
       case Frame::text_list:
@@ -161,18 +167,18 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   void contents_value(std::string_view text, bool is_text) {
     switch (key_) {
       case Key::action:
-        if (is_text) {
-          event_.action = text;
+        if (is_text && string_) {  // a malformed line unless action is a string
+          event_->action = text;
           has_action_ = true;
         }
         break;
-      case Key::queue: if (is_text) event_.queue = text; break;
-      case Key::item: if (is_text) event_.item = text; break;
-      case Key::item_type: if (is_text) event_.item_type = text; break;
-      case Key::time: if (is_text) event_.time = parse_count(text); break;
+      case Key::queue: if (is_text) event_->queue = text; break;
+      case Key::item: if (is_text) event_->item = text; break;
+      case Key::item_type: if (is_text) event_->item_type = text; break;
+      case Key::time: if (is_text) event_->time = parse_count(text); break;
       case Key::msg:
-        event_.msg_kind = is_text ? MsgKind::scalar : MsgKind::other;
-        if (is_text) event_.msg_scalar = text;
+        event_->msg_kind = is_text ? MsgKind::scalar : MsgKind::other;
+        if (is_text) event_->msg_scalar = text;
         break;
       default: break;
     }
@@ -194,7 +200,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (f.frame == Frame::top && k == Key::contents && object) {
       push({Frame::contents});
     } else if (f.frame == Frame::contents && k == Key::msg) {
-      event_.msg_kind = object ? MsgKind::object : MsgKind::other;
+      event_->msg_kind = object ? MsgKind::object : MsgKind::other;
       if (object) push({Frame::msg});
       else skip_depth_ = 1;
     } else if (f.frame == Frame::msg && k == Key::contents && object) {
@@ -227,12 +233,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   FrameState& back() noexcept { return frames_[depth_ - 1]; }
   void push(FrameState f) noexcept { frames_[depth_++] = f; }
 
-  LogEvent& event_;
+  LogEvent* event_ = nullptr;
   std::array<FrameState, kMaxFrames> frames_{};
   std::size_t depth_ = 0;
   std::size_t skip_depth_ = 0;
   enum Key key_ = Key::other;
   bool has_action_ = false;
+  bool string_ = false;  // the current text value was a JSON string, not a number literal
 };
 
 constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
@@ -241,18 +248,19 @@ constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParse
 }  // namespace
 
 struct EventParser::Impl {
-  explicit Impl(LogEvent& event) : handler(event) {}
   rapidjson::Reader reader;  // kept: its stack is reused from line to line
   Handler handler;
 };
 
-EventParser::EventParser() : impl_(std::make_unique<Impl>(event_)) {}
+EventParser::EventParser() : impl_(std::make_unique<Impl>()) {}
 EventParser::~EventParser() = default;
+EventParser::EventParser(EventParser&&) noexcept = default;
+EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
 bool EventParser::parse(std::string_view line) {
   event_.clear();
   buffer_.assign(line);  // reuses capacity; c_str() gives the NUL RapidJSON needs
-  impl_->handler.reset();
+  impl_->handler.reset(event_);
   rapidjson::InsituStringStream stream(buffer_.data());
   const bool ok = !impl_->reader.Parse<kParseFlags>(stream, impl_->handler).IsError();
   // A NUL byte inside the line would end RapidJSON's input early: such a line is malformed.

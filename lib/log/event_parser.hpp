@@ -14,8 +14,8 @@ class EventParser {
  public:
   EventParser();
   ~EventParser();
-  EventParser(const EventParser&) = delete;
-  EventParser& operator=(const EventParser&) = delete;
+  EventParser(EventParser&&) noexcept;
+  EventParser& operator=(EventParser&&) noexcept;
 
   // How many texts of dangerous/altered items one line may contribute; the rest are dropped.
   static constexpr std::size_t kMaxTextsPerLine = 64;

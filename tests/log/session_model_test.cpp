@@ -1,0 +1,153 @@
+#include "log/session_model.hpp"
+
+#include <doctest/doctest.h>
+
+#include "log/master_log.hpp"
+#include "log_builder.hpp"
+
+using namespace wte::test;
+using wte::log::ItemStatus;
+
+namespace {
+const wte::log::QueueCounts& q(const wte::log::MasterLog& m, const char* name) {
+  const auto* queue = m.model().queue(name);
+  REQUIRE(queue != nullptr);
+  return queue->counts;
+}
+}  // namespace
+
+TEST_CASE("session state follows the last child-0 line without a queue") {
+  struct Case {
+    const char* action;
+    const char* state;
+  };
+  for (const Case c : {Case{"start", "RUNNING"}, Case{"pausing", "PAUSING"}, Case{"pause", "PAUSED"},
+                       Case{"resume", "RUNNING"}, Case{"aborting", "ABORTING"},
+                       Case{"abort", "ABORTED"}, Case{"fail", "FAILED"},
+                       Case{"complete", "COMPLETED"}}) {
+    CAPTURE(c.action);
+    CHECK(summarize(control("start") + control(c.action)).info().state == c.state);
+  }
+  CHECK(summarize("").info().state == "PENDING");
+  // A worker's start/complete carries a queue and does not change the session's state.
+  CHECK(summarize(control("start") + worker("complete", "TRANSFER", "x")).info().state ==
+        "RUNNING");
+  CHECK(summarize(control("start") + control("pause") + control("resume") +
+                  worker("start", "TRANSFER", "a"))
+            .info()
+            .state == "RUNNING");
+}
+
+TEST_CASE("session info from the log") {
+  const auto m = summarize(control("start", "null", R"(,"time":100)") +
+                           control("initiator", R"("copyacct")") + control("version", "2.3") +
+                           control("remotehost", R"("src.example.com")", R"(,"time":150)") +
+                           worker("start", "TRANSFER", "a", "null", R"(,"time":120)"));
+  const auto& i = m.info();
+  CHECK(i.initiator == "copyacct");
+  CHECK(i.version == "2.3");
+  CHECK(i.remote_host == "src.example.com");
+  CHECK(i.started_at == 100);
+  CHECK(i.last_event_at == 120);  // the last time seen, in file order
+  CHECK(i.lines == 5);
+}
+
+TEST_CASE("queue totals are the last queue_count and queue_size") {
+  const auto m = summarize(queue_line("queue_count", "TRANSFER", "3") +
+                           queue_line("queue_size", "TRANSFER", R"("1000")") +
+                           queue_line("queue_count", "TRANSFER", R"("4")") +
+                           queue_line("queue_count", "RESTORE", R"("bad")"));
+  CHECK(q(m, "TRANSFER").items_total == 4);
+  CHECK(q(m, "TRANSFER").bytes_total == 1000);
+  CHECK_FALSE(q(m, "RESTORE").items_total);
+  CHECK_FALSE(q(m, "RESTORE").progress());
+}
+
+TEST_CASE("an item exists once any worker line names it, results decide its status") {
+  const auto m = summarize(queue_line("queue_count", "TRANSFER", "4") +
+                           worker("start", "TRANSFER", "a") +
+                           worker("process-item", "TRANSFER", "b", R"("item-TRANSFER_b")") +
+                           worker("start-item", "TRANSFER", "c", R"({"size":100})") +
+                           worker("start-item", "TRANSFER", "d", R"("250")") +
+                           worker("success-item", "TRANSFER", "c", R"({"warnings":0})") +
+                           worker("failed-item", "TRANSFER", "d", R"({"failure":"boom"})"));
+  const auto& c = q(m, "TRANSFER");
+  CHECK(c.items_started == 4);
+  CHECK(c.items_finished == 2);
+  CHECK(c.items_succeeded == 1);
+  CHECK(c.items_failed == 1);
+  CHECK(c.bytes_finished == 350);  // sizes from start-item, object and legacy string
+  CHECK(c.progress() == doctest::Approx(0.5));
+  const auto& items = m.model().items();
+  REQUIRE(items.size() == 4);
+  CHECK(items[0].status == ItemStatus::started);
+  CHECK(items[3].failure == "boom");
+  CHECK(items[3].size == 250);
+}
+
+TEST_CASE("the last result wins: child-failed retries never count twice") {
+  const auto m = summarize(
+      worker("start-item", "RESTORE", "a", R"({"size":10})") +
+      worker("failed-item", "RESTORE", "a", R"({"failure":"worker died","size":10})") +
+      queue_line("child-failed", "RESTORE", R"("1/3")") +
+      worker("start-item", "RESTORE", "a", R"({"size":10})") +
+      worker("warning-item", "RESTORE", "a", R"({"size":12,"warnings":3,"dangerous_items":0})"));
+  const auto& c = q(m, "RESTORE");
+  CHECK(c.items_started == 1);
+  CHECK(c.items_finished == 1);
+  CHECK(c.items_failed == 0);
+  CHECK(c.items_succeeded == 1);
+  CHECK(c.items_with_warnings == 1);
+  CHECK(c.warnings == 3);
+  CHECK(c.bytes_finished == 12);
+  CHECK(c.child_failures == 1);
+  const auto& item = m.model().items().at(0);
+  CHECK(item.status == ItemStatus::succeeded);
+  CHECK_FALSE(item.failure);  // the failure of the first attempt is gone
+}
+
+TEST_CASE("had warnings: warning-item, or any non-zero count") {
+  const auto m = summarize(
+      worker("success-item", "RESTORE", "clean", R"({"warnings":0,"skipped_items":0})") +
+      worker("warning-item", "RESTORE", "warn", R"({})") +
+      worker("success-item", "RESTORE", "skipped", R"({"skipped_items":"2"})") +
+      worker("success-item", "RESTORE", "dangerous",
+             R"({"dangerous_items":1,"contents":{"dangerous_items":[[["M","f",1],"danger!",null]]}})") +
+      worker("success-item", "RESTORE", "altered", R"({"altered_items":2})"));
+  const auto& c = q(m, "RESTORE");
+  CHECK(c.items_succeeded == 5);
+  CHECK(c.items_with_warnings == 4);
+  CHECK(c.skipped_items == 2);
+  CHECK(c.dangerous_items == 1);
+  CHECK(c.altered_items == 2);
+  CHECK(m.model().items()[3].dangerous_texts == std::vector<std::string>{"danger!"});
+}
+
+TEST_CASE("a TRANSFER failure writes RESTORE lines for the same item") {
+  const auto m = summarize(
+      worker("start-item", "TRANSFER", "root", R"({"size":1})") +
+      worker("failed-item", "TRANSFER", "root", R"({"failure":"exists","size":1})") +
+      worker("start-item", "RESTORE", "root", R"({"size":1})") +
+      worker("failed-item", "RESTORE", "root", R"({"failure":"exists","size":1})"));
+  CHECK(q(m, "TRANSFER").items_failed == 1);
+  CHECK(q(m, "RESTORE").items_failed == 1);
+  CHECK(m.model().items().size() == 2);  // keyed by (queue, item)
+}
+
+TEST_CASE("item texts are bounded") {
+  const std::string long_failure(10000, 'f');
+  const auto m = summarize(worker("failed-item", "TRANSFER", "a",
+                                  R"({"failure":")" + long_failure + R"("})"));
+  const auto& item = m.model().items().at(0);
+  REQUIRE(item.failure);
+  CHECK(item.failure->size() <= wte::log::ItemLimits{}.max_text_bytes);
+}
+
+TEST_CASE("invalid UTF-8 in names is repaired consistently") {
+  const std::string bad = "acc\xFFount";
+  const auto m = summarize(worker("start-item", "TRANSFER", bad) +
+                           worker("success-item", "TRANSFER", bad, "{}"));
+  REQUIRE(m.model().items().size() == 1);
+  CHECK(m.model().items()[0].name == "acc\xEF\xBF\xBDount");
+  CHECK(m.model().items()[0].status == ItemStatus::succeeded);
+}
