@@ -4,15 +4,11 @@
 // keeps the truth about what it wrote (`expected()`), so tests can check the engine.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace wte::loggen {

@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP(S) server of the exporter and of the WHM simulator: Beast, single-threaded on
+// the caller's io_context, one small session per connection, every step under a deadline
+// (after Beast's advanced_server examples). Keep-alive, HEAD, a body limit, basic auth,
+// and a connection limit that evicts slow header senders rather than real clients.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "web/basic_auth.hpp"
+#include "web/http_types.hpp"
+#include "web/tls_config.hpp"
+
+namespace wte::web {
+
+struct ServerOptions {
+  std::string listen_address = ":9923";  // "host:port", "[::1]:0", ":9923" = all interfaces
+  std::size_t max_connections = 512;
+  std::size_t max_request_bytes = std::size_t{1} << 20;  // the body; more is a 413
+  std::chrono::milliseconds header_timeout{10000};  // from accept (or first byte) to header
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30000};   // to write one response
+  std::optional<TlsServerFiles> tls;
+  std::vector<BasicAuthUser> basic_auth_users;  // empty: no authentication
+  std::vector<std::string> unauthenticated_paths;  // exact paths exempt from basic auth
+};
+
+struct ServerStats {
+  std::uint64_t connections_accepted = 0;  // every accepted TCP connection
+  std::uint64_t connections_rejected = 0;  // closed at once, or evicted, by the limit
+  std::uint64_t requests = 0;              // complete requests handed on (incl. 401s)
+  std::uint64_t tls_handshake_failures = 0;
+  std::uint64_t bad_requests = 0;  // 400, 413 and 431 answers
+  std::size_t connections_open = 0;
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, ServerOptions options, AsyncHandler handler);
+  ~HttpServer();  // stops; call it on the io_context's thread, or when it no longer runs
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Loads the TLS files, binds and listens. Throws std::runtime_error naming the address
+  // (or file) and the OS's reason.
+  void start();
+  // The bound port (useful after binding port 0); 0 before start().
+  unsigned short port() const;
+  // Stops accepting and closes every connection; pending responds become no-ops.
+  void stop();
+  // Read on the io_context's thread.
+  const ServerStats& stats() const;
+
+  class Listener;  // the socket side, shared with the connections it made
+
+ private:
+  std::shared_ptr<Listener> listener_;
+};
+
+}  // namespace wte::web

@@ -1,0 +1,141 @@
+"""The `progress` command as a process: output, --json, --follow, exit statuses."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+BINARY = os.environ.get("WTE_BINARY", "build/whm_transfer_exporter")
+DATA = os.environ.get("WTE_TEST_DATA_DIR", "tests/data")
+SEED = os.path.join(DATA, "logs", "seed-2014-three-accounts.log")
+FAILED = os.path.join(DATA, "logs", "openapi-2020-failed-root.log")
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BINARY, "progress", *args], input=stdin, capture_output=True,
+                          timeout=30)
+
+
+class ProgressCommandTest(unittest.TestCase):
+    def test_human_report_of_a_completed_session(self):
+        r = run(SEED)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn("Session   COMPLETED   initiator copyacct   version 1.6   source vm5.docs.cpanel.net", out)
+        self.assertRegex(out, r"TRANSFER  \[#+\]\s+3/3 items 100%")
+        self.assertIn("3 succeeded (3 with warnings), 0 failed, 1 dangerous item", out)
+        self.assertIn("RESTORE colin: 1 dangerous item, 1 altered item", out)
+        self.assertIn("dangerous: MySQL:  Skipping grants", out)
+
+    def test_failed_items_and_exit_status_1(self):
+        r = run("--items", FAILED)
+        self.assertEqual(r.returncode, 1)
+        out = r.stdout.decode()
+        self.assertIn("Failed items:", out)
+        self.assertIn("TRANSFER root: The account \u201croot\u201d already exists", out)
+        self.assertIn("RESTORE   failed     root", out)
+
+    def test_json_field_by_field(self):
+        r = run("--json", FAILED)
+        self.assertEqual(r.returncode, 1)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["session"], {
+            "state": "COMPLETED", "initiator": "norootcopy", "version": "2.3",
+            "remote_host": "10.1.32.200", "started_at": 1598991042,
+            "last_event_at": 1598991043, "lines": 17, "malformed_lines": 0, "pending_bytes": 0})
+        expected_queue = {
+            "items_total": 1, "bytes_total": 1, "items_started": 1, "items_finished": 1,
+            "items_succeeded": 0, "items_with_warnings": 0, "items_failed": 1,
+            "bytes_finished": 1, "warnings": 0, "dangerous_items": 0, "skipped_items": 0,
+            "altered_items": 0, "child_failures": 0, "progress": 1.0}
+        self.assertEqual(doc["queues"]["TRANSFER"], expected_queue)
+        self.assertEqual(doc["queues"]["RESTORE"], expected_queue)
+        self.assertEqual(len(doc["items"]), 2)
+        item = doc["items"][0]
+        self.assertEqual(item["queue"], "TRANSFER")
+        self.assertEqual(item["item"], "root")
+        self.assertEqual(item["item_type"], "AccountRemoteUser")
+        self.assertEqual(item["status"], "failed")
+        self.assertEqual(item["had_warnings"], False)
+        self.assertEqual(item["size"], 1)
+        self.assertEqual(item["failure"],
+                         "The account \u201croot\u201d already exists on \u201ccontrol.box.new\u201d.")
+
+    def test_json_of_the_seed_log(self):
+        doc = json.loads(run("--json", SEED).stdout)
+        restore = doc["queues"]["RESTORE"]
+        self.assertEqual((restore["items_total"], restore["items_succeeded"],
+                          restore["items_with_warnings"], restore["warnings"],
+                          restore["dangerous_items"], restore["skipped_items"],
+                          restore["altered_items"]), (3, 3, 3, 8, 1, 31, 1))
+        self.assertIsNone(doc["queues"]["TRANSFER"]["bytes_total"])
+        self.assertIsNone(doc["session"]["started_at"])
+
+    def test_stdin_and_running_status_3(self):
+        with open(SEED, "rb") as f:
+            head = b"".join(f.readlines()[:12])
+        r = run("-", stdin=head)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn(b"Session   RUNNING", r.stdout)
+
+    def test_failed_and_aborted_sessions_exit_1(self):
+        for action in ("fail", "abort"):
+            log = b'{"contents":{"action":"start"}}\n{"contents":{"action":"%s"}}\n' % action.encode()
+            self.assertEqual(run("-", stdin=log).returncode, 1, action)
+
+    def test_usage_and_io_errors_exit_2_with_one_line(self):
+        r = run("/nonexistent/master.log")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.decode().strip(),
+                         "whm_transfer_exporter progress: /nonexistent/master.log: No such file or directory")
+        self.assertEqual(run().returncode, 2)
+        self.assertEqual(run("--bogus", SEED).returncode, 2)
+        self.assertEqual(run(DATA).returncode, 2)  # a directory
+
+    def test_follow_a_growing_log_renamed_at_the_end(self):
+        with open(FAILED, "rb") as f:
+            lines = f.readlines()
+        tmp = tempfile.mkdtemp()
+        try:
+            active = os.path.join(tmp, ".master.log")
+            final = os.path.join(tmp, "master.log")
+            with open(active, "wb") as f:
+                f.writelines(lines[:5])
+                f.write(lines[5][:10])  # a partial line, as while cPanel writes
+            proc = subprocess.Popen([BINARY, "progress", "--follow", "--interval", "50", active],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                time.sleep(0.4)
+                self.assertIsNone(proc.poll(), "follow must wait for the session to end")
+                with open(active, "ab") as f:
+                    f.write(lines[5][10:])
+                    f.writelines(lines[6:12])
+                time.sleep(0.3)
+                os.rename(active, final)  # cPanel renames at the end: same inode
+                with open(final, "ab") as f:
+                    f.writelines(lines[12:])
+                out, err = proc.communicate(timeout=10)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            self.assertEqual(proc.returncode, 1, err)
+            text = out.decode()
+            self.assertIn("Session   RUNNING", text)       # an intermediate status was printed
+            self.assertIn("Session   COMPLETED", text)     # and the final one
+            self.assertIn("Failed items:", text)
+            self.assertIn("Lines     17 (0 malformed)", text)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_follow_json_prints_one_document_at_the_end(self):
+        r = subprocess.run([BINARY, "progress", "--follow", "--json", SEED], capture_output=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(json.loads(r.stdout)["session"]["state"], "COMPLETED")
+
+
+if __name__ == "__main__":
+    unittest.main()
