@@ -17,6 +17,9 @@
 #include "web/tls_config.hpp"
 
 namespace wte::web {
+namespace detail {
+class Listener;
+}
 
 struct ServerOptions {
   std::string listen_address = ":9923";  // "host:port", "[::1]:0", ":9923" = all interfaces
@@ -56,10 +59,8 @@ class HttpServer {
   // Read on the io_context's thread.
   const ServerStats& stats() const;
 
-  class Listener;  // the socket side, shared with the connections it made
-
  private:
-  std::shared_ptr<Listener> listener_;
+  std::shared_ptr<detail::Listener> listener_;  // shared with its pending operations
 };
 
 }  // namespace wte::web
