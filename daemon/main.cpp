@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "exporter/cli_commands.hpp"
 #include "progress/progress_command.hpp"
-
-#ifndef WTE_VERSION
-#define WTE_VERSION "0.0.0"
-#endif
+#include "serve.hpp"
 
 namespace {
 
@@ -22,20 +20,19 @@ constexpr const char* kUsage =
     "  serve [--config FILE]       run the exporter (the default command)\n"
     "  progress [--json] [--follow] [--items] FILE|-\n"
     "                              summarise one master log in the terminal\n"
+    "  check-config FILE           validate a config file without starting\n"
+    "  sessions add|remove|list    register sessions with a running exporter\n"
+    "  healthcheck [--url URL]     exit 0 if a running exporter answers /-/healthy\n"
     "  --version                   print the version\n"
     "  --help                      print this help\n"
     "\n"
     "Run 'whm_transfer_exporter COMMAND --help' for a command's options.\n";
 
-int progress(std::span<const std::string> args) {
+bool wants_help(std::span<const std::string> args) {
   for (const auto& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::cout << wte::progress::kProgressUsage;
-      return 0;
-    }
+    if (a == "--help" || a == "-h") return true;
   }
-  wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
-  return wte::progress::run_progress_command(args, io);
+  return false;
 }
 
 }  // namespace
@@ -43,18 +40,39 @@ int progress(std::span<const std::string> args) {
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   const std::vector<std::string> args(argv + 1, argv + argc);
-  const std::string command = args.empty() ? "serve" : args[0];
+  // With no command, or options only, the command is `serve`.
+  const bool implicit_serve = args.empty() || (args[0].starts_with("--") && args[0] != "--help" &&
+                                               args[0] != "--version");
+  const std::string command = implicit_serve ? "serve" : args[0];
   const std::span<const std::string> rest =
-      args.empty() ? std::span<const std::string>() : std::span(args).subspan(1);
+      implicit_serve ? std::span<const std::string>(args) : std::span(args).subspan(1);
+
   if (command == "--version" || command == "version") {
-    std::cout << "whm_transfer_exporter " << WTE_VERSION << "\n";
+    std::cout << "whm_transfer_exporter " << WTE_VERSION << " (" << WTE_REVISION << ")\n";
     return 0;
   }
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     return 0;
   }
-  if (command == "progress") return progress(rest);
+  if (command == "serve") {
+    if (wants_help(rest)) {
+      std::cout << wte::daemon::kServeUsage;
+      return 0;
+    }
+    return wte::daemon::run_serve(rest, WTE_VERSION);
+  }
+  if (command == "progress") {
+    if (wants_help(rest)) {
+      std::cout << wte::progress::kProgressUsage;
+      return 0;
+    }
+    wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
+    return wte::progress::run_progress_command(rest, io);
+  }
+  if (command == "check-config") return wte::exporter::run_check_config(rest, std::cout, std::cerr);
+  if (command == "sessions") return wte::exporter::run_sessions(rest, std::cout, std::cerr);
+  if (command == "healthcheck") return wte::exporter::run_healthcheck(rest, std::cout, std::cerr);
   std::cerr << "whm_transfer_exporter: unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }

@@ -242,8 +242,10 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool string_ = false;  // the current text value was a JSON string, not a number literal
 };
 
-constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
-                                 rapidjson::kParseIterativeFlag;
+constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+// The recursive parser is faster, but a line of a million '[' would overflow the stack:
+// lines longer than this are parsed iteratively (their depth is bounded by their length).
+constexpr std::size_t kRecursiveMaxBytes = 4096;
 
 }  // namespace
 
@@ -262,7 +264,11 @@ bool EventParser::parse(std::string_view line) {
   buffer_.assign(line);  // reuses capacity; c_str() gives the NUL RapidJSON needs
   impl_->handler.reset(event_);
   rapidjson::InsituStringStream stream(buffer_.data());
-  const bool ok = !impl_->reader.Parse<kParseFlags>(stream, impl_->handler).IsError();
+  const bool ok =
+      line.size() <= kRecursiveMaxBytes
+          ? !impl_->reader.Parse<kFlags>(stream, impl_->handler).IsError()
+          : !impl_->reader.Parse<kFlags | rapidjson::kParseIterativeFlag>(stream, impl_->handler)
+                 .IsError();
   // A NUL byte inside the line would end RapidJSON's input early: such a line is malformed.
   return ok && impl_->handler.has_action() && stream.Tell() == line.size();
 }

@@ -141,7 +141,7 @@ void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
 
   ItemRecord& rec = item(q, *e.item);
   contribute(counts, rec, -1);
-  if (e.item_type && !e.item_type->empty()) {
+  if (e.item_type && !e.item_type->empty() && rec.item_type != *e.item_type) {
     rec.item_type = text::bounded_utf8(*e.item_type, 256);
   }
   if (action == "start-item") {

@@ -1,0 +1,176 @@
+// The master-log engine against RapidJSON DOM parses of the same lines, on a large
+// generated log with every variant (modern and legacy lines, retries, warnings, dangerous
+// items): BM_DomEngine keeps the same counts from a DOM (what one would write instead);
+// BM_RapidJsonDom only parses and finds the action (a lower bound for any DOM approach).
+// All read the same bytes from memory; counters report lines/s and bytes/s.
+//   build/bench/log_engine_bench --benchmark_repetitions=5
+#include <benchmark/benchmark.h>
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "log/master_log.hpp"
+#include "loggen/log_generator.hpp"
+
+namespace {
+
+struct Corpus {
+  std::string text;
+  std::vector<std::string_view> lines;
+};
+
+const Corpus& corpus() {
+  static const Corpus c = [] {
+    wte::loggen::LogSpec spec;
+    spec.style = wte::loggen::LogSpec::Style::mixed;
+    spec.target_bytes = 64u << 20;  // 64 MiB: large enough to leave the caches
+    spec.child_failed_rate = 0.02;
+    spec.seed = 7;
+    Corpus out;
+    out.text = wte::loggen::generate_text(spec);
+    std::string_view rest(out.text);
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      out.lines.push_back(rest.substr(0, nl));
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    }
+    return out;
+  }();
+  return c;
+}
+
+void report(benchmark::State& state, const Corpus& c) {
+  const auto iterations = static_cast<double>(state.iterations());
+  state.counters["lines/s"] = benchmark::Counter(static_cast<double>(c.lines.size()) * iterations,
+                                                 benchmark::Counter::kIsRate);
+  state.counters["avg_line_bytes"] =
+      static_cast<double>(c.text.size()) / static_cast<double>(c.lines.size());
+  state.SetBytesProcessed(static_cast<std::int64_t>(c.text.size()) * state.iterations());
+}
+
+// The engine as the exporter uses it: 64 KiB chunks as they come off a socket or a file.
+void BM_Engine(benchmark::State& state) {
+  const Corpus& c = corpus();
+  const std::size_t chunk = 64 * 1024;
+  for (auto _ : state) {
+    wte::log::MasterLog log;
+    for (std::size_t i = 0; i < c.text.size(); i += chunk) {
+      log.feed(std::string_view(c.text).substr(i, chunk));
+    }
+    log.finish();
+    benchmark::DoNotOptimize(log.info().lines);
+  }
+  report(state, c);
+}
+
+// The anchor: what a straightforward implementation does, a DOM parse of every line,
+// reading the action (no counting at all: a lower bound on its cost).
+void BM_RapidJsonDom(benchmark::State& state) {
+  const Corpus& c = corpus();
+  for (auto _ : state) {
+    std::size_t actions = 0;
+    for (const auto line : c.lines) {
+      rapidjson::Document d;
+      d.Parse(line.data(), line.size());
+      if (!d.HasParseError() && d.IsObject()) {
+        const auto it = d.FindMember("contents");
+        if (it != d.MemberEnd() && it->value.IsObject() && it->value.HasMember("action")) ++actions;
+      }
+    }
+    benchmark::DoNotOptimize(actions);
+  }
+  report(state, c);
+}
+
+// What one would write with a DOM: parse each line into a Document, pick the fields out,
+// and keep the same counts (the same SessionModel, so only the parsing strategy differs).
+void dom_texts(const rapidjson::Value* list, std::vector<std::string_view>& out) {
+  if (!list || !list->IsArray()) return;
+  for (const auto& entry : list->GetArray()) {
+    if (entry.IsString()) out.emplace_back(entry.GetString(), entry.GetStringLength());
+    if (!entry.IsArray()) continue;
+    for (const auto& v : entry.GetArray()) {
+      if (v.IsString()) {
+        out.emplace_back(v.GetString(), v.GetStringLength());
+        break;
+      }
+    }
+  }
+}
+
+std::optional<std::string_view> dom_text(const rapidjson::Value& obj, const char* key) {
+  const auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string_view(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::optional<std::int64_t> dom_count(const rapidjson::Value& obj, const char* key) {
+  const auto t = dom_text(obj, key);
+  return t ? wte::log::parse_count(*t) : std::nullopt;
+}
+
+bool dom_event(rapidjson::Document& d, std::string_view line, wte::log::LogEvent& e) {
+  e.clear();
+  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(line.data(), line.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  const auto c = d.FindMember("contents");
+  if (c == d.MemberEnd() || !c->value.IsObject()) return false;
+  const auto& contents = c->value;
+  const auto action = dom_text(contents, "action");
+  if (!action) return false;
+  e.action = *action;
+  e.queue = dom_text(contents, "queue");
+  e.item = dom_text(contents, "item");
+  e.item_type = dom_text(contents, "item_type");
+  e.time = dom_count(contents, "time");
+  const auto m = contents.FindMember("msg");
+  if (m == contents.MemberEnd()) return true;
+  const auto& msg = m->value;
+  if (msg.IsString()) {
+    e.msg_kind = wte::log::MsgKind::scalar;
+    e.msg_scalar = std::string_view(msg.GetString(), msg.GetStringLength());
+  } else if (msg.IsObject()) {
+    e.msg_kind = wte::log::MsgKind::object;
+    e.counts.size = dom_count(msg, "size");
+    e.counts.warnings = dom_count(msg, "warnings");
+    e.counts.skipped_items = dom_count(msg, "skipped_items");
+    e.counts.dangerous_items = dom_count(msg, "dangerous_items");
+    e.counts.altered_items = dom_count(msg, "altered_items");
+    e.failure = dom_text(msg, "failure");
+    const auto mc = msg.FindMember("contents");
+    if (mc != msg.MemberEnd() && mc->value.IsObject()) {
+      const auto dn = mc->value.FindMember("dangerous_items");
+      const auto al = mc->value.FindMember("altered_items");
+      dom_texts(dn != mc->value.MemberEnd() ? &dn->value : nullptr, e.dangerous_texts);
+      dom_texts(al != mc->value.MemberEnd() ? &al->value : nullptr, e.altered_texts);
+    }
+  } else {
+    e.msg_kind = msg.IsNull() ? wte::log::MsgKind::null : wte::log::MsgKind::other;
+  }
+  return true;
+}
+
+void BM_DomEngine(benchmark::State& state) {
+  const Corpus& c = corpus();
+  for (auto _ : state) {
+    wte::log::SessionModel model;
+    wte::log::LogEvent event;
+    for (const auto line : c.lines) {
+      rapidjson::Document d;
+      if (dom_event(d, line, event)) model.apply(event);
+      else model.count_malformed();
+    }
+    benchmark::DoNotOptimize(model.info().lines);
+  }
+  report(state, c);
+}
+
+}  // namespace
+
+BENCHMARK(BM_Engine)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_DomEngine)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_RapidJsonDom)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK_MAIN();

@@ -1,0 +1,135 @@
+// Wiring of `serve`: command line -> config -> Exporter on one io_context, with signals
+// and systemd notifications. The work is in lib/exporter.
+#include "serve.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <optional>
+
+#include "config/duration.hpp"
+#include "config/loader.hpp"
+#include "exporter/exporter.hpp"
+#include "exporter/systemd_notifier.hpp"
+#include "logging/logger.hpp"
+
+namespace wte::daemon {
+
+const char* const kServeUsage =
+    "usage: whm_transfer_exporter serve [--config FILE] [--listen-address ADDR] [--shard I/N]\n"
+    "                                   [--log-level debug|info|warn|error]\n"
+    "  --config FILE          the YAML config (see config/whm_transfer_exporter.example.yml);\n"
+    "                         without it: local mode on /var/cpanel/transfer_sessions\n"
+    "  --listen-address ADDR  overrides listen_address (e.g. 127.0.0.1:9923, :9923)\n"
+    "  --shard I/N            poll only the remote hosts of shard I of N (0 <= I < N)\n"
+    "  --log-level LEVEL      overrides log_level\n"
+    "signals: SIGHUP reloads the config; SIGTERM and SIGINT stop.\n";
+
+namespace {
+
+struct ServeArgs {
+  std::optional<std::string> config;
+  std::optional<std::string> listen;
+  std::optional<config::ShardSpec> shard;
+  std::optional<std::string> log_level;
+};
+
+std::optional<ServeArgs> parse(std::span<const std::string> args) {
+  ServeArgs a;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    const auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[i + 1];
+      if (name == "--config" || name == "--listen-address" || name == "--shard" ||
+          name == "--log-level") {
+        ++i;
+      }
+    }
+    if (name == "--config") a.config = value;
+    else if (name == "--listen-address") a.listen = value;
+    else if (name == "--log-level") a.log_level = value;
+    else if (name == "--shard") {
+      a.shard = config::parse_shard(value);
+      if (!a.shard) {
+        std::cerr << "whm_transfer_exporter: --shard needs I/N with 0 <= I < N, got \"" << value
+                  << "\"\n";
+        return std::nullopt;
+      }
+    } else {
+      std::cerr << "whm_transfer_exporter serve: unknown argument \"" << args[i] << "\"\n"
+                << kServeUsage;
+      return std::nullopt;
+    }
+    if (value.empty()) {
+      std::cerr << "whm_transfer_exporter serve: " << name << " needs a value\n";
+      return std::nullopt;
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+int run_serve(std::span<const std::string> args, const char* version) {
+  const auto a = parse(args);
+  if (!a) return 2;
+  logging::Logger logger(std::cerr);
+
+  config::Config cfg;
+  if (a->config) {
+    const auto loaded = config::load_config_file(*a->config);
+    if (!loaded.ok()) {
+      for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+      return 2;
+    }
+    cfg = *loaded.config;
+  } else {
+    cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
+  }
+  if (a->log_level) cfg.log_level = *a->log_level;
+  logger.set_level(logging::parse_level(cfg.log_level));
+
+  boost::asio::io_context io;
+  exporter::ExporterOptions options;
+  options.version = version;
+  options.revision = WTE_REVISION;
+  options.config_path = a->config;
+  options.listen_address = a->listen;
+  options.shard = a->shard;
+  exporter::Exporter exporter(io, logger, options);
+  exporter::SystemdNotifier notifier(io);
+
+  if (const auto error = exporter.start(cfg); !error.empty()) {
+    std::cerr << "whm_transfer_exporter: cannot start: " << error << "\n";
+    return 2;
+  }
+  notifier.ready();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (sig == SIGHUP) {
+          notifier.reloading();
+          exporter.reload();
+          notifier.ready_after_reload();
+          signals.async_wait(on_signal);
+          return;
+        }
+        logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        notifier.stopping();
+        exporter.stop();
+        io.stop();  // in-flight requests are abandoned; their sockets close with the loop
+      };
+  signals.async_wait(on_signal);
+  io.run();
+  return 0;
+}
+
+}  // namespace wte::daemon

@@ -1,0 +1,203 @@
+#include "exporter/cli_commands.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include "config/loader.hpp"
+#include "config/token.hpp"
+#include "exporter/http_fetch.hpp"
+
+namespace wte::exporter {
+
+namespace {
+
+constexpr const char* kSessionsUsage =
+    "usage: whm_transfer_exporter sessions add HOST ID | remove HOST ID | list\n"
+    "         [--url URL] [--token-file FILE] [--ca-file FILE] [--insecure]\n"
+    "  URL defaults to http://127.0.0.1:9923. The API token is read from --token-file or\n"
+    "  $WHM_TRANSFER_EXPORTER_API_TOKEN (never give it on the command line).\n";
+
+// Splits "--flag value" pairs from positional words.
+struct Args {
+  std::vector<std::string> words;
+  std::map<std::string, std::string> flags;
+  std::set<std::string> switches;
+};
+
+std::optional<Args> split_args(std::span<const std::string> args,
+                               std::initializer_list<std::string_view> with_value,
+                               std::initializer_list<std::string_view> switches, std::ostream& err) {
+  Args a;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& s = args[i];
+    if (!s.starts_with("--")) {
+      a.words.push_back(s);
+      continue;
+    }
+    std::string name = s, value;
+    const auto eq = s.find('=');
+    if (eq != std::string::npos) {
+      name = s.substr(0, eq);
+      value = s.substr(eq + 1);
+    }
+    if (std::find(with_value.begin(), with_value.end(), name) != with_value.end()) {
+      if (eq == std::string::npos) {
+        if (i + 1 >= args.size()) {
+          err << "whm_transfer_exporter: " << name << " needs a value\n";
+          return std::nullopt;
+        }
+        value = args[++i];
+      }
+      a.flags[name] = value;
+    } else if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+      a.switches.insert(name);
+    } else {
+      err << "whm_transfer_exporter: unknown option " << name << "\n";
+      return std::nullopt;
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+int run_check_config(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  if (args.size() != 1 || args[0].starts_with("-")) {
+    err << "usage: whm_transfer_exporter check-config FILE\n";
+    return 2;
+  }
+  const auto result = config::load_config_file(args[0]);
+  if (!result.ok()) {
+    for (const auto& e : result.errors) err << e.to_string() << "\n";
+    err << args[0] << ": " << result.errors.size() << " error"
+        << (result.errors.size() == 1 ? "" : "s") << "\n";
+    return 2;
+  }
+  // The secrets the config points at must be readable too (never printed).
+  const auto env = config::TokenEnvironment::process();
+  int bad = 0;
+  for (const auto& host : result.config->hosts) {
+    const auto token = config::load_token(host.token, env,
+                                          result.config->allow_insecure_token_permissions);
+    if (!token.ok()) {
+      err << args[0] << ": hosts." << host.name << ": " << token.error << "\n";
+      ++bad;
+    }
+  }
+  if (bad > 0) return 2;
+  out << args[0] << ": OK (" << result.config->hosts.size() << " host"
+      << (result.config->hosts.size() == 1 ? "" : "s")
+      << (result.config->local.enabled ? ", local mode on" : "") << ")\n";
+  return 0;
+}
+
+int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  const auto a = split_args(args, {"--url", "--token-file", "--ca-file"}, {"--insecure"}, err);
+  if (!a || a->words.empty()) {
+    err << kSessionsUsage;
+    return 2;
+  }
+  const std::string& verb = a->words[0];
+  const bool mutating = verb == "add" || verb == "remove";
+  if ((mutating && a->words.size() != 3) || (verb == "list" && a->words.size() != 1) ||
+      (!mutating && verb != "list")) {
+    err << kSessionsUsage;
+    return 2;
+  }
+  std::string base = a->flags.contains("--url") ? a->flags.at("--url") : "http://127.0.0.1:9923";
+  while (base.ends_with("/")) base.pop_back();
+
+  FetchRequest req;
+  if (a->flags.contains("--ca-file")) req.ca_file = a->flags.at("--ca-file");
+  req.insecure = a->switches.contains("--insecure");
+  if (mutating) {
+    std::optional<config::TokenSource> source;
+    if (a->flags.contains("--token-file")) {
+      source = config::TokenSource{config::TokenSource::Kind::file, a->flags.at("--token-file")};
+    } else if (std::getenv("WHM_TRANSFER_EXPORTER_API_TOKEN")) {
+      source = config::TokenSource{config::TokenSource::Kind::env, "WHM_TRANSFER_EXPORTER_API_TOKEN"};
+    }
+    if (!source) {
+      err << "whm_transfer_exporter sessions: no API token: use --token-file FILE or "
+             "$WHM_TRANSFER_EXPORTER_API_TOKEN\n";
+      return 2;
+    }
+    auto token = config::load_token(*source, config::TokenEnvironment::process(), false);
+    if (!token.ok()) {
+      err << "whm_transfer_exporter sessions: " << token.error << "\n";
+      return 2;
+    }
+    req.headers.emplace_back("X-Api-Token", token.token->reveal());
+  }
+  const std::string& host = mutating ? a->words[1] : std::string();
+  const std::string& id = mutating ? a->words[2] : std::string();
+  if (verb == "add") {
+    req.method = "POST";
+    req.url = base + "/api/v1/sessions";
+    rapidjson::Document d(rapidjson::kObjectType);  // built as JSON, never by pasting strings
+    d.AddMember("host", rapidjson::Value(host.c_str(), d.GetAllocator()), d.GetAllocator());
+    d.AddMember("session_id", rapidjson::Value(id.c_str(), d.GetAllocator()), d.GetAllocator());
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    d.Accept(w);
+    req.body = sb.GetString();
+  } else if (verb == "remove") {
+    req.method = "DELETE";
+    req.url = base + "/api/v1/sessions/" + host + "/" + id;
+  } else {
+    req.url = base + "/api/v1/sessions";
+  }
+  const FetchResponse resp = http_fetch(req);
+  if (!resp.error.empty()) {
+    err << "whm_transfer_exporter sessions: " << base << ": " << resp.error << "\n";
+    return 2;
+  }
+  if (resp.status / 100 != 2) {
+    err << "whm_transfer_exporter sessions: HTTP " << resp.status << ": " << resp.body << "\n";
+    return 1;
+  }
+  if (verb != "list") {
+    out << (verb == "add" ? "registered " : "removed ") << host << " " << id << "\n";
+    return 0;
+  }
+  rapidjson::Document d;
+  d.Parse(resp.body.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("sessions") || !d["sessions"].IsArray()) {
+    err << "whm_transfer_exporter sessions: unexpected answer from " << req.url << "\n";
+    return 2;
+  }
+  for (const auto& s : d["sessions"].GetArray()) {
+    out << s["host"].GetString() << "\t" << s["session_id"].GetString() << "\t"
+        << s["state"].GetString() << "\n";
+  }
+  return 0;
+}
+
+int run_healthcheck(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  const auto a = split_args(args, {"--url"}, {}, err);
+  if (!a || !a->words.empty()) {
+    err << "usage: whm_transfer_exporter healthcheck [--url URL]\n";
+    return 2;
+  }
+  FetchRequest req;
+  req.url = a->flags.contains("--url") ? a->flags.at("--url") : "http://127.0.0.1:9923/-/healthy";
+  req.insecure = true;  // a probe of our own process on loopback
+  const auto resp = http_fetch(req);
+  if (resp.status == 200) {
+    out << "healthy\n";
+    return 0;
+  }
+  err << "unhealthy: " << (resp.error.empty() ? "HTTP " + std::to_string(resp.status) : resp.error)
+      << "\n";
+  return 1;
+}
+
+}  // namespace wte::exporter

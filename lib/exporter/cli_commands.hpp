@@ -1,0 +1,23 @@
+#pragma once
+// The subcommands other than `serve` and `progress`: each returns the exit status
+// (0 ok, 1 the checked thing is bad/failed, 2 usage or I/O error).
+#include <iosfwd>
+#include <span>
+#include <string>
+
+namespace wte::exporter {
+
+// check-config FILE: validates without starting; every error with file:line:col and key.
+int run_check_config(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
+// sessions add HOST ID | remove HOST ID | list  [--url URL] [--token-file FILE]
+//   [--ca-file FILE] [--insecure] [--basic-auth-file FILE]
+// The API token comes from --token-file or $WHM_TRANSFER_EXPORTER_API_TOKEN, never from
+// the command line.
+int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
+// healthcheck [--url URL]: exits 0 if GET URL (default http://127.0.0.1:9923/-/healthy)
+// answers 200. For container HEALTHCHECKs, which have no curl.
+int run_healthcheck(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
+}  // namespace wte::exporter

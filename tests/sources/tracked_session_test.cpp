@@ -1,0 +1,98 @@
+#include "sources/tracked_session.hpp"
+
+#include <doctest/doctest.h>
+
+#include "log/summary_json.hpp"
+#include "support/test_files.hpp"
+
+using wte::sources::TrackedSession;
+
+namespace {
+std::string summary_of(const std::string& log) {
+  wte::log::MasterLog m;
+  m.feed(log);
+  return wte::log::summary_json(m.model());
+}
+}  // namespace
+
+TEST_CASE("a growing log is read from the last byte seen, never twice") {
+  const std::string log = wte::test::fixture_log("seed-2014-three-accounts.log");
+  TrackedSession s("h", "id");
+  std::uint64_t total = 0;
+  for (std::size_t end : {std::size_t{0}, std::size_t{100}, std::size_t{101}, log.size() / 2,
+                          log.size() / 2, log.size()}) {
+    const auto r = s.ingest_whole_log(std::string_view(log).substr(0, end), 10.0);
+    CHECK_FALSE(r.reset);
+    total += r.new_bytes;
+  }
+  CHECK(total == log.size());
+  CHECK(s.offset() == log.size());
+  CHECK(wte::log::summary_json(s.log().model()) == summary_of(log));
+  CHECK(s.resets() == 0);
+}
+
+TEST_CASE("a log that shrank is read again from byte 0 and counted as a reset") {
+  const std::string log = wte::test::fixture_log("seed-2014-three-accounts.log");
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(log, 1.0);
+  const std::string shorter = log.substr(0, log.size() / 2);
+  const auto r = s.ingest_whole_log(shorter, 2.0);
+  CHECK(r.reset);
+  CHECK(r.new_bytes == shorter.size());
+  CHECK(s.resets() == 1);
+  CHECK(wte::log::summary_json(s.log().model()) == summary_of(shorter));
+}
+
+TEST_CASE("a log replaced by another one of the same length or longer is detected") {
+  const std::string a = wte::test::fixture_log("seed-2014-three-accounts.log");
+  const std::string b = wte::test::fixture_log("openapi-2020-failed-root.log");
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(b, 1.0);
+  const auto r = s.ingest_whole_log(a, 2.0);  // longer, different beginning
+  CHECK(r.reset);
+  CHECK(wte::log::summary_json(s.log().model()) == summary_of(a));
+}
+
+TEST_CASE("same beginning but different bytes before the offset is a reset too") {
+  std::string head(5000, ' ');
+  head += "\n";
+  const std::string a = head + R"({"contents":{"action":"start"}})" "\n";
+  const std::string b = head + R"({"contents":{"action":"abort"}})" "\n" + "{\"contents\":{\"action\":\"x\"}}\n";
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(a, 1.0);
+  const auto r = s.ingest_whole_log(b, 2.0);
+  CHECK(r.reset);
+  CHECK(s.log().info().state == "ABORTED");
+}
+
+TEST_CASE("state: the API's when known, else the log's; final states") {
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(R"({"contents":{"action":"start"}})" "\n", 1.0);
+  CHECK(s.state() == "RUNNING");
+  CHECK_FALSE(s.is_final());
+  s.set_api_state("COMPLETED");
+  CHECK(s.state() == "COMPLETED");
+  CHECK(s.is_final());
+  CHECK(s.log().info().state == "RUNNING");  // the log's state is kept beside it
+}
+
+TEST_CASE("last change moves only when the log grows") {
+  TrackedSession s("h", "id");
+  CHECK_FALSE(s.last_change_unix());
+  s.ingest_whole_log("{}\n", 5.0);
+  s.ingest_whole_log("{}\n", 9.0);
+  CHECK(s.last_change_unix() == 5.0);
+}
+
+TEST_CASE("local appends and beginnings") {
+  const std::string log = wte::test::fixture_log("openapi-2020-failed-root.log");
+  TrackedSession s("h", "id");
+  s.ingest_appended(std::string_view(log).substr(0, 300), 1.0);
+  s.ingest_appended(std::string_view(log).substr(300), 2.0);
+  CHECK(s.offset() == log.size());
+  CHECK(s.same_beginning(std::string_view(log).substr(0, 4096)));
+  CHECK_FALSE(s.same_beginning("{\"other\":1}"));
+  s.restart(3.0);
+  CHECK(s.offset() == 0);
+  CHECK(s.resets() == 1);
+}
