@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -93,6 +94,11 @@ int run_serve(std::span<const std::string> args, const char* version) {
     cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
   }
   if (a->log_level) cfg.log_level = *a->log_level;
+  // systemd's StateDirectory= (one per shard instance) wins over the built-in default.
+  if (const char* dir = std::getenv("STATE_DIRECTORY");
+      dir && *dir && cfg.state_directory == config::Config{}.state_directory) {
+    cfg.state_directory = dir;
+  }
   logger.set_level(logging::parse_level(cfg.log_level));
 
   boost::asio::io_context io;

@@ -7,7 +7,9 @@
 namespace wte::config {
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 // Reads a run of decimal digits from the front of `text` into `out`; false if there are
 // none or the value overflows.

@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::string_view kForm = "expected https://HOST[:PORT][/]";
 
-HostUrl refuse(std::string why) { return HostUrl{{}, {}, std::move(why)}; }
+HostUrl refuse(std::string why) {
+  return HostUrl{{}, {}, std::move(why)};
+}
 
 bool is_dns_name(std::string_view s) noexcept {
   if (s.empty() || s.size() > 253) return false;
@@ -35,14 +37,15 @@ std::string checked_port(std::string_view text) {
 }  // namespace
 
 HostUrl parse_host_url(std::string_view url, std::string_view default_port) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
+  auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return refuse("not a valid URL; " + std::string(kForm));
   const boost::urls::url_view& u = *parsed;
   if (u.scheme() != "https") {
     return refuse("scheme must be https (WHM listens with TLS on port 2087); " +
                   std::string(kForm));
   }
-  if (!u.has_authority() || u.encoded_host().empty()) return refuse("no host; " + std::string(kForm));
+  if (!u.has_authority() || u.encoded_host().empty())
+    return refuse("no host; " + std::string(kForm));
   if (u.has_userinfo()) {
     return refuse("user or password in the URL is not allowed; use `user:` and a token_* key");
   }

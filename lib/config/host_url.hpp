@@ -6,8 +6,8 @@
 namespace wte::config {
 
 struct HostUrl {
-  std::string host;  // DNS name, IPv4, or IPv6 without brackets
-  std::string port;  // decimal, the default port when the URL has none
+  std::string host;   // DNS name, IPv4, or IPv6 without brackets
+  std::string port;   // decimal, the default port when the URL has none
   std::string error;  // empty on success; otherwise why the URL was refused
 };
 

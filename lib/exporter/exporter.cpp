@@ -101,7 +101,8 @@ void Exporter::apply(Prepared& p) {
   logger_.set_level(logging::parse_level(c.log_level));
   limiter_.set_limit(c.max_concurrent_requests);
   collector_ = std::make_unique<metrics::SessionCollector>(
-      *this, c.limits.max_item_series_per_session);
+      *this, c.limits.max_item_series_per_session,
+      [this](std::size_t dropped) { metrics_.record_drop("item_series", dropped); });
 
   std::set<std::string> wanted;
   for (const auto& [name, token] : p.host_tokens) wanted.insert(name);

@@ -1,6 +1,7 @@
 #include "sources/remote_host_poller.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
@@ -57,8 +58,17 @@ std::size_t RemoteHostPoller::set_sessions(const std::vector<std::string>& ids) 
   return refused;
 }
 
+namespace {
+bool same_endpoint(const whm::Endpoint& a, const whm::Endpoint& b) {
+  return std::tie(a.name, a.host, a.port, a.user, a.token, a.ca_file, a.tls_insecure_skip_verify,
+                  a.timeout, a.max_response_bytes, a.max_connections) ==
+         std::tie(b.name, b.host, b.port, b.user, b.token, b.ca_file, b.tls_insecure_skip_verify,
+                  b.timeout, b.max_response_bytes, b.max_connections);
+}
+}  // namespace
+
 void RemoteHostPoller::update_settings(RemoteHostSettings settings) {
-  const bool endpoint_changed = !(settings.endpoint == settings_.endpoint);
+  const bool endpoint_changed = !same_endpoint(settings.endpoint, settings_.endpoint);
   settings_ = std::move(settings);
   if (endpoint_changed) {
     // In-flight requests of the old pool complete with a cancel error, counted once.

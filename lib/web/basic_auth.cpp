@@ -88,8 +88,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
       if (v[j] < 0) return std::nullopt;
     }
     const unsigned bits = (static_cast<unsigned>(v[0]) << 18) |
-                          (static_cast<unsigned>(v[1]) << 12) |
-                          (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+                          (static_cast<unsigned>(v[1]) << 12) | (static_cast<unsigned>(v[2]) << 6) |
+                          static_cast<unsigned>(v[3]);
     out.push_back(static_cast<char>((bits >> 16) & 0xff));
     if (padding < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
     if (padding < 1) out.push_back(static_cast<char>(bits & 0xff));

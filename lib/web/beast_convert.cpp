@@ -41,7 +41,8 @@ bool is_safe_header(std::string_view name, std::string_view value) noexcept {
 BeastResponse to_beast_response(Response&& response, unsigned http_version, bool keep_alive,
                                 bool head) {
   // A 1xx or out-of-range status cannot be a final answer: treat it as the handler's bug.
-  const unsigned status = (response.status >= 200 && response.status <= 599) ? response.status : 500;
+  const unsigned status =
+      (response.status >= 200 && response.status <= 599) ? response.status : 500;
   BeastResponse out{static_cast<http::status>(status), http_version};
   if (is_safe_header("Content-Type", response.content_type)) {
     out.set(http::field::content_type, response.content_type);

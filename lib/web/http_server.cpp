@@ -1,6 +1,7 @@
 #include "web/http_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 
@@ -72,8 +73,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     boost::system::error_code ec;
     tcp::resolver resolver(io_);
-    const auto results = resolver.resolve(address.host, std::to_string(address.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    const auto results =
+        resolver.resolve(address.host, std::to_string(address.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
       throw std::runtime_error("cannot listen on '" + state_->options.listen_address +
                                "': cannot resolve '" + address.host + "': " + ec.message());
@@ -178,11 +180,21 @@ class Listener : public std::enable_shared_from_this<Listener> {
 HttpServer::HttpServer(boost::asio::io_context& io, ServerOptions options, AsyncHandler handler)
     : listener_(std::make_shared<detail::Listener>(io, std::move(options), std::move(handler))) {}
 
-HttpServer::~HttpServer() { listener_->stop(); }
+HttpServer::~HttpServer() {
+  listener_->stop();
+}
 
-void HttpServer::start() { listener_->start(); }
-unsigned short HttpServer::port() const { return listener_->port(); }
-void HttpServer::stop() { listener_->stop(); }
-const ServerStats& HttpServer::stats() const { return listener_->stats(); }
+void HttpServer::start() {
+  listener_->start();
+}
+unsigned short HttpServer::port() const {
+  return listener_->port();
+}
+void HttpServer::stop() {
+  listener_->stop();
+}
+const ServerStats& HttpServer::stats() const {
+  return listener_->stats();
+}
 
 }  // namespace wte::web

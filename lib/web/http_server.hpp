@@ -25,11 +25,11 @@ struct ServerOptions {
   std::string listen_address = ":9923";  // "host:port", "[::1]:0", ":9923" = all interfaces
   std::size_t max_connections = 512;
   std::size_t max_request_bytes = std::size_t{1} << 20;  // the body; more is a 413
-  std::chrono::milliseconds header_timeout{10000};  // from accept (or first byte) to header
-  std::chrono::milliseconds idle_timeout{60000};    // keep-alive wait for the next request
-  std::chrono::milliseconds write_timeout{30000};   // to write one response
+  std::chrono::milliseconds header_timeout{10000};       // from accept (or first byte) to header
+  std::chrono::milliseconds idle_timeout{60000};         // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30000};        // to write one response
   std::optional<TlsServerFiles> tls;
-  std::vector<BasicAuthUser> basic_auth_users;  // empty: no authentication
+  std::vector<BasicAuthUser> basic_auth_users;     // empty: no authentication
   std::vector<std::string> unauthenticated_paths;  // exact paths exempt from basic auth
 };
 

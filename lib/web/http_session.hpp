@@ -21,8 +21,7 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 
 template <class Stream>
-class HttpSession : public SessionBase,
-                    public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpSession : public SessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
   static constexpr std::uint32_t kHeaderLimit = 16 * 1024;
   static constexpr std::size_t kReadChunk = 4096;
@@ -103,7 +102,8 @@ class HttpSession : public SessionBase,
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) return send_error(413, "413 request body too large\n");
     if (ec == http::error::header_limit) return send_error(431, "431 request header too large\n");
-    const bool parse_error = ec.category() == http::make_error_code(http::error::bad_target).category();
+    const bool parse_error =
+        ec.category() == http::make_error_code(http::error::bad_target).category();
     if (parse_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
       return send_error(400, "400 bad request\n");
     }
@@ -202,8 +202,8 @@ class HttpSession : public SessionBase,
   // socket goes (closing with unread input would send a RST that can destroy the response).
   void graceful_close() {
     state_->table.set_waiting(id_, Clock::time_point::min());
-    lowest().expires_after(std::min<std::chrono::milliseconds>(kLingerTime,
-                                                               state_->options.write_timeout));
+    lowest().expires_after(
+        std::min<std::chrono::milliseconds>(kLingerTime, state_->options.write_timeout));
     if constexpr (kTls) {
       stream_.async_shutdown(bind(&HttpSession::on_shutdown));
     } else {
@@ -215,9 +215,7 @@ class HttpSession : public SessionBase,
 
   void on_shutdown(beast::error_code) { close(); }
 
-  void linger() {
-    lowest().async_read_some(net::buffer(discard_), bind(&HttpSession::on_linger));
-  }
+  void linger() { lowest().async_read_some(net::buffer(discard_), bind(&HttpSession::on_linger)); }
 
   void on_linger(beast::error_code ec, std::size_t n) {
     if (closed_) return;

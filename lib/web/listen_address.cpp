@@ -8,7 +8,8 @@ ParsedListenAddress parse_listen_address(std::string_view text) {
   ParsedListenAddress out;
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) {
-    out.error = "listen address '" + std::string(text) + "' must be host:port, [ipv6]:port or :port";
+    out.error =
+        "listen address '" + std::string(text) + "' must be host:port, [ipv6]:port or :port";
     return out;
   }
   std::string_view host = text.substr(0, colon);

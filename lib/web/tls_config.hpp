@@ -10,14 +10,14 @@ namespace wte::web {
 enum class TlsVersion { tls12, tls13 };
 
 enum class ClientAuth {
-  none,                    // no client certificate asked for
-  verify_if_given,         // a certificate is optional, but must verify against the CA
-  require_and_verify,      // a certificate signed by the CA is required
+  none,                // no client certificate asked for
+  verify_if_given,     // a certificate is optional, but must verify against the CA
+  require_and_verify,  // a certificate signed by the CA is required
 };
 
 struct TlsServerFiles {
-  std::string cert_file;  // PEM, the certificate chain
-  std::string key_file;   // PEM, the private key
+  std::string cert_file;                      // PEM, the certificate chain
+  std::string key_file;                       // PEM, the private key
   std::optional<std::string> client_ca_file;  // PEM; when set, clients are verified
   ClientAuth client_auth = ClientAuth::none;  // require_and_verify when a CA file is set
   TlsVersion min_version = TlsVersion::tls12;

@@ -161,8 +161,8 @@ bool looks_like_bcrypt(std::string_view hash) noexcept {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (!digit(hash[4]) || !digit(hash[5]) || hash[6] != '$') return false;
   for (const char c : hash.substr(7)) {
-    const bool ok = digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
-                    c == '/';
+    const bool ok =
+        digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '/';
     if (!ok) return false;
   }
   return true;

@@ -1,1 +1,152 @@
+#include "web/web_config.hpp"
+
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_bcrypt.hpp"
+
+namespace wte::web {
+namespace {
+
+WebConfigResult parse(const std::string& yaml) {
+  return parse_web_config(yaml, "web.yml", "/etc/wte");
+}
+
+bool has_error(const WebConfigResult& r, int line, const std::string& key) {
+  for (const auto& e : r.errors) {
+    if (e.line == line && e.key == key) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("an empty web config means plain HTTP without auth") {
+  for (const char* text : {"", "---\n", "# only a comment\n"}) {
+    const auto r = parse(text);
+    CHECK(r.ok());
+    CHECK_FALSE(r.config.tls);
+    CHECK(r.config.basic_auth_users.empty());
+  }
+}
+
+TEST_CASE("a full web config") {
+  const std::string hash = test::make_test_bcrypt("pw", "$2y$");
+  const auto r = parse(
+      "tls_server_config:\n"
+      "  cert_file: tls/server.crt\n"
+      "  key_file: /abs/server.key\n"
+      "  client_ca_file: ca.pem\n"
+      "  min_version: TLS13\n"
+      "basic_auth_users:\n"
+      "  prometheus: " +
+      hash +
+      "\n"
+      "  'second': '" +
+      hash + "'\n");
+  REQUIRE(r.ok());
+  REQUIRE(r.config.tls);
+  CHECK(r.config.tls->cert_file == "/etc/wte/tls/server.crt");
+  CHECK(r.config.tls->key_file == "/abs/server.key");
+  CHECK(r.config.tls->client_ca_file == "/etc/wte/ca.pem");
+  CHECK(r.config.tls->client_auth == ClientAuth::require_and_verify);
+  CHECK(r.config.tls->min_version == TlsVersion::tls13);
+  REQUIRE(r.config.basic_auth_users.size() == 2);
+  CHECK(r.config.basic_auth_users[0].name == "prometheus");
+  CHECK(r.config.basic_auth_users[0].bcrypt_hash == hash);
+}
+
+TEST_CASE("unknown keys are errors naming file, line and key") {
+  const auto r = parse(
+      "tls_server_config:\n"
+      "  cert_file: a\n"
+      "  key_file: b\n"
+      "  cipher_suites: [x]\n"
+      "http_server_config: {}\n");
+  CHECK_FALSE(r.ok());
+  CHECK(has_error(r, 4, "cipher_suites"));
+  CHECK(has_error(r, 5, "http_server_config"));
+  bool message_found = false;
+  for (const auto& e : r.errors) {
+    if (e.to_string() == "web.yml:5: http_server_config: unknown key") message_found = true;
+  }
+  CHECK(message_found);
+}
+
+TEST_CASE("bad values are errors") {
+  SUBCASE("missing files") {
+    const auto r = parse("tls_server_config:\n  client_auth_type: RequireAndVerifyClientCert\n");
+    CHECK(has_error(r, 2, "cert_file"));
+    CHECK(has_error(r, 2, "key_file"));
+    CHECK(has_error(r, 2, "client_ca_file"));
+  }
+  SUBCASE("old TLS versions and strange policies") {
+    const auto r = parse(
+        "tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS11\n"
+        "  client_auth_type: RequestClientCert\n");
+    CHECK(has_error(r, 4, "min_version"));
+    CHECK(has_error(r, 5, "client_auth_type"));
+  }
+  SUBCASE("NoClientCert with a CA file") {
+    const auto r = parse(
+        "tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n"
+        "  client_auth_type: NoClientCert\n");
+    CHECK(has_error(r, 2, "client_auth_type"));
+  }
+  SUBCASE("users") {
+    const std::string hash = test::make_test_bcrypt("pw");
+    const auto r = parse(
+        "basic_auth_users:\n"
+        "  plain: password\n"
+        "  'a:b': " +
+        hash +
+        "\n"
+        "  nested: {x: 1}\n"
+        "  dup: " +
+        hash +
+        "\n"
+        "  dup: " +
+        hash + "\n");
+    CHECK(has_error(r, 2, "plain"));
+    CHECK(has_error(r, 3, "a:b"));
+    CHECK(has_error(r, 4, "nested"));
+    CHECK(has_error(r, 6, "dup"));
+    for (const auto& e : r.errors) CHECK(e.to_string().find("password") == std::string::npos);
+  }
+  SUBCASE("wrong shapes and broken YAML") {
+    CHECK_FALSE(parse("- a list\n").ok());
+    CHECK_FALSE(parse("basic_auth_users: [a]\n").ok());
+    CHECK_FALSE(parse("tls_server_config: yes\n").ok());
+    const auto broken = parse("basic_auth_users:\n  a: [unclosed\n");
+    REQUIRE_FALSE(broken.ok());
+    CHECK(broken.errors[0].message.find("invalid YAML") != std::string::npos);
+  }
+}
+
+TEST_CASE("load_web_config reads a file and resolves paths next to it") {
+  const auto dir = std::filesystem::temp_directory_path() / "wte-web-config-test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "web.yml") << "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n";
+  }
+  const auto r = load_web_config(dir / "web.yml");
+  REQUIRE(r.ok());
+  CHECK(r.config.tls->cert_file == (dir / "c.pem").string());
+  const auto missing = load_web_config(dir / "missing.yml");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.errors[0].to_string().find("missing.yml") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("looks_like_bcrypt") {
+  CHECK(looks_like_bcrypt(test::make_test_bcrypt("x")));
+  CHECK_FALSE(looks_like_bcrypt("$1$abc"));
+  CHECK_FALSE(looks_like_bcrypt(""));
+  std::string bad = test::make_test_bcrypt("x");
+  bad[10] = '!';
+  CHECK_FALSE(looks_like_bcrypt(bad));
+}
+
+}  // namespace wte::web

@@ -9,13 +9,14 @@ namespace wte::loggen {
 namespace {
 
 const std::vector<std::string> kSyllables = {
-    "al", "an", "be", "bo", "co", "da", "de", "el", "fa", "fi", "jo", "ka", "ki", "li",
-    "lo", "ma", "mi", "ne", "no", "ol", "pa", "pe", "ri", "ro", "sa", "si", "ta", "te",
+    "al", "an", "be", "bo", "co", "da", "de",   "el",    "fa",    "fi",   "jo",  "ka",  "ki", "li",
+    "lo", "ma", "mi", "ne", "no", "ol", "pa",   "pe",    "ri",    "ro",   "sa",  "si",  "ta", "te",
     "to", "va", "vo", "xi", "ya", "zu", "fred", "colin", "stacy", "shop", "web", "blog"};
 
 std::string transfer_failure(Random& r, const std::string& name, const LogSpec& spec) {
   switch (r.below(4)) {
-    case 0: return "The account “" + name + "” already exists on “destination.example.net”.";
+    case 0:
+      return "The account “" + name + "” already exists on “destination.example.net”.";
     case 1:
       return "The system failed to connect to “" + spec.remote_host +
              "” because of an error: Connection timed out";
@@ -23,8 +24,8 @@ std::string transfer_failure(Random& r, const std::string& name, const LogSpec& 
       return "The remote server “" + spec.remote_host +
              "” did not return a valid account archive for “" + name + "”.";
     default:
-      return "The system could not create the account “" + name +
-             "” because a database named “" + name + "_wp” already exists.";
+      return "The system could not create the account “" + name + "” because a database named “" +
+             name + "_wp” already exists.";
   }
 }
 
@@ -33,7 +34,8 @@ std::string restore_failure(Random& r, const std::string& name) {
     case 0:
       return "The system failed to restore the account “" + name +
              "” because the username conflicts with an existing database user.";
-    case 1: return "Restore of “" + name + "” failed: the disk quota for “/home” is exceeded.";
+    case 1:
+      return "Restore of “" + name + "” failed: the disk quota for “/home” is exceeded.";
     default:
       return "pkgacct on the source server exited with an error:\nTar archive “cpmove-" + name +
              ".tar.gz” is truncated.";
@@ -85,8 +87,8 @@ AccountPlan plan_account(const LogSpec& spec, std::uint64_t index) {
   if (r.chance(spec.failure_rate)) {
     ResultPlan& failing = r.chance(0.5) ? a.transfer : a.restore;
     failing.fails = true;
-    failing.failure = &failing == &a.transfer ? transfer_failure(r, a.name, spec)
-                                              : restore_failure(r, a.name);
+    failing.failure =
+        &failing == &a.transfer ? transfer_failure(r, a.name, spec) : restore_failure(r, a.name);
   }
   if (!a.restore.fails) {
     if (r.chance(spec.warning_rate)) add_warnings(r, a.restore, a.name);

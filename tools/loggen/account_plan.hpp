@@ -11,7 +11,7 @@ namespace wte::loggen {
 
 struct ResultPlan {
   bool fails = false;
-  std::string failure;  // the failure text, when it fails
+  std::string failure;        // the failure text, when it fails
   bool child_failed = false;  // a worker dies on the first attempt and the item is retried
   std::int64_t warnings = 0;
   std::int64_t skipped_items = 0;

@@ -19,12 +19,16 @@ void append_u_escape(std::string& out, std::uint32_t unit) {
 
 // Decodes one UTF-8 sequence at s[i] (input is our own valid text); advances i.
 std::uint32_t decode_utf8(std::string_view s, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(
-                                             static_cast<unsigned char>(s[k])); };
+  const auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(s[k]));
+  };
   const std::uint32_t b0 = byte(i);
   std::size_t len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
   if (i + len > s.size()) len = 1;
-  std::uint32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1Fu) : len == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
+  std::uint32_t cp = len == 1   ? b0
+                     : len == 2 ? (b0 & 0x1Fu)
+                     : len == 3 ? (b0 & 0x0Fu)
+                                : (b0 & 0x07u);
   for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (byte(i + k) & 0x3Fu);
   i += len;
   return cp;

@@ -51,6 +51,7 @@ struct Pending {
   std::optional<ItemEffect> effect;
   std::optional<std::string> session_value;  // initiator, version or remote host as stored
   std::int64_t time_step = 0;                // seconds after the previous line
+  bool glue_next = false;  // the same worker writes the next line at once, uninterrupted
 };
 
 // An item's current share of its queue's sums.
@@ -153,16 +154,22 @@ struct LogGenerator::Impl {
     sample.pause_resume = false;
     const Expected e = generate(sample, [](std::string_view) {});
     const std::uint64_t per_account = std::max<std::uint64_t>(1, e.bytes / kSample);
-    return spec.target_bytes / per_account + 1;
+    // A little more than fits, so the snapshot at the target looks like a session still
+    // under way rather than one that overran its own queue_count.
+    const std::uint64_t fits = spec.target_bytes / per_account;
+    return fits + fits / 20 + std::max(1u, spec.workers) + 1;
   }
 
   std::int64_t new_pid() { return last_pid += random.between(1, 3); }
 
   bool legacy_line() {
     switch (spec.style) {
-      case LogSpec::Style::modern: return false;
-      case LogSpec::Style::legacy: return true;
-      case LogSpec::Style::mixed: return random.chance(0.5);
+      case LogSpec::Style::modern:
+        return false;
+      case LogSpec::Style::legacy:
+        return true;
+      case LogSpec::Style::mixed:
+        return random.chance(0.5);
     }
     return false;
   }
@@ -183,8 +190,11 @@ struct LogGenerator::Impl {
 
   bool step() {
     switch (phase) {
-      case Phase::header: header(); return true;
-      case Phase::run: return step_running();
+      case Phase::header:
+        header();
+        return true;
+      case Phase::run:
+        return step_running();
       case Phase::pausing:
         if (emit_from_busy_slot()) return true;
         session_line("pause", 1);
@@ -196,7 +206,8 @@ struct LogGenerator::Impl {
         session_line("abort", 1);
         phase = Phase::done;
         return true;
-      case Phase::done: return false;
+      case Phase::done:
+        return false;
     }
     return false;
   }
@@ -266,10 +277,14 @@ struct LogGenerator::Impl {
     }
     if (busy.empty()) return false;
     Slot& s = *busy[random.below(busy.size())];
-    Pending p = std::move(s.lines.front());
-    s.lines.pop_front();
-    if (p.queue == kTransfer && p.effect && p.effect->result) ++transfer_results;
-    ready.push_back(std::move(p));
+    bool glued = true;
+    while (glued && s.busy()) {
+      Pending p = std::move(s.lines.front());
+      s.lines.pop_front();
+      if (p.queue == kTransfer && p.effect && p.effect->result) ++transfer_results;
+      glued = p.glue_next;
+      ready.push_back(std::move(p));
+    }
     if (!s.busy() && s.forward) {
       restore_waiting.push_back(std::move(*s.forward));
       s.forward.reset();
@@ -411,12 +426,14 @@ struct LogGenerator::Impl {
     for (std::size_t i = 0; i < r.altered_texts.size(); ++i) {
       const auto& rename = r.renames[i];
       const auto split = rename.find('\n');
-      altered.push_back("[[\"Mysql\",\"_update_dbname\",437]," + json_string(r.altered_texts[i], l) +
+      altered.push_back("[[\"Mysql\",\"_update_dbname\",437]," +
+                        json_string(r.altered_texts[i], l) +
                         ",[\"Rename\",\"/scripts5/rename_mysql_db\",{\"new\":" +
                         json_string(rename.substr(split + 1), l) +
                         ",\"orig\":" + json_string(rename.substr(0, split), l) + "}]]");
     }
-    Fields contents{{"dangerous_items", text_list(dangerous)}, {"altered_items", text_list(altered)}};
+    Fields contents{{"dangerous_items", text_list(dangerous)},
+                    {"altered_items", text_list(altered)}};
     if (!l) {
       contents.emplace_back("warnings", "null");
       contents.emplace_back("skipped_items", "null");
@@ -447,10 +464,14 @@ struct LogGenerator::Impl {
       attempt(s, kTransfer, a);
     }
     if (a.transfer.fails) {
-      s.lines.push_back(failed_item(s, kTransfer, a, a.transfer.failure, false));
       // A failed transfer is at once failed in RESTORE too, by the same worker.
+      s.lines.push_back(failed_item(s, kTransfer, a, a.transfer.failure, false));
+      s.lines.back().glue_next = true;
       s.lines.push_back(start_item(s, kRestore, a));
+      s.lines.back().glue_next = true;
+      s.lines.back().time_step = 0;
       s.lines.push_back(failed_item(s, kRestore, a, a.transfer.failure, true));
+      s.lines.back().time_step = 0;
       return;
     }
     s.lines.push_back(success_item(s, kTransfer, a, a.transfer));
@@ -460,8 +481,8 @@ struct LogGenerator::Impl {
   void start_restore(Slot& s, const AccountPlan& a) {
     attempt(s, kRestore, a);
     if (a.restore.child_failed) {  // a result, then a retry whose result wins
-      s.lines.push_back(
-          failed_item(s, kRestore, a, "The child process for “" + a.name + "” exited (signal 9).", false));
+      s.lines.push_back(failed_item(
+          s, kRestore, a, "The child process for “" + a.name + "” exited (signal 9).", false));
       child_failed(s, kRestore);
       attempt(s, kRestore, a);
     }
@@ -560,8 +581,8 @@ struct LogGenerator::Impl {
       c.skipped = e.skipped;
       c.dangerous = e.dangerous;
       c.altered = e.altered;
-      c.had_warnings = e.warning_action || e.warnings > 0 || e.skipped > 0 || e.dangerous > 0 ||
-                       e.altered > 0;
+      c.had_warnings =
+          e.warning_action || e.warnings > 0 || e.skipped > 0 || e.dangerous > 0 || e.altered > 0;
     }
     contribute(q, c, +1);
   }
@@ -570,8 +591,12 @@ struct LogGenerator::Impl {
 LogGenerator::LogGenerator(LogSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}
 LogGenerator::~LogGenerator() = default;
 
-bool LogGenerator::next(std::string& line) { return impl_->next(line); }
-const Expected& LogGenerator::expected() const noexcept { return impl_->expected; }
+bool LogGenerator::next(std::string& line) {
+  return impl_->next(line);
+}
+const Expected& LogGenerator::expected() const noexcept {
+  return impl_->expected;
+}
 
 Expected generate(const LogSpec& spec, const std::function<void(std::string_view)>& sink) {
   LogGenerator gen(spec);

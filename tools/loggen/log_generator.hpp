@@ -64,7 +64,7 @@ struct Expected {
   std::optional<std::int64_t> started_at;
   std::optional<std::int64_t> last_event_at;
   std::uint64_t lines = 0;
-  std::uint64_t bytes = 0;  // including the newlines
+  std::uint64_t bytes = 0;            // including the newlines
   std::vector<ExpectedQueue> queues;  // in order of first appearance
 
   const ExpectedQueue* queue(std::string_view name) const noexcept;

@@ -31,10 +31,20 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
   std::uint64_t mult = 1;
   if (!s.empty()) {
     switch (s.back()) {
-      case 'K': case 'k': mult = 1ULL << 10; break;
-      case 'M': case 'm': mult = 1ULL << 20; break;
-      case 'G': case 'g': mult = 1ULL << 30; break;
-      default: break;
+      case 'K':
+      case 'k':
+        mult = 1ULL << 10;
+        break;
+      case 'M':
+      case 'm':
+        mult = 1ULL << 20;
+        break;
+      case 'G':
+      case 'g':
+        mult = 1ULL << 30;
+        break;
+      default:
+        break;
     }
     if (mult != 1) s.remove_suffix(1);
   }
@@ -87,11 +97,16 @@ std::optional<std::string> apply(Options& o, std::string_view flag, std::string_
   } else if (flag.ends_with("-rate")) {
     const auto r = parse_rate(value);
     if (!r) return bad();
-    if (flag == "--failure-rate") s.failure_rate = *r;
-    else if (flag == "--warning-rate") s.warning_rate = *r;
-    else if (flag == "--dangerous-rate") s.dangerous_rate = *r;
-    else if (flag == "--child-failed-rate") s.child_failed_rate = *r;
-    else return "unknown option " + std::string(flag);
+    if (flag == "--failure-rate")
+      s.failure_rate = *r;
+    else if (flag == "--warning-rate")
+      s.warning_rate = *r;
+    else if (flag == "--dangerous-rate")
+      s.dangerous_rate = *r;
+    else if (flag == "--child-failed-rate")
+      s.child_failed_rate = *r;
+    else
+      return "unknown option " + std::string(flag);
   } else if (flag == "--initiator") {
     s.initiator = std::string(value);
   } else if (flag == "--remote-host") {

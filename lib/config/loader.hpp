@@ -1,0 +1,31 @@
+#pragma once
+// Reading and validating the YAML config. Every problem is collected (not just the first),
+// each with file:line:column and key path; nothing here throws.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/config_error.hpp"
+
+namespace wte::config {
+
+struct ConfigResult {
+  std::optional<Config> config;     // set exactly when `errors` is empty
+  std::vector<ConfigError> errors;  // in document order
+
+  bool ok() const noexcept { return config.has_value(); }
+};
+
+// A missing, unreadable or oversized file is one error naming the file and the reason.
+ConfigResult load_config_file(const std::string& path);
+
+// `file_name` is used in messages and as Config::source_file. An empty text means all
+// defaults.
+ConfigResult load_config_string(std::string_view text, const std::string& file_name);
+
+// Config files larger than this are refused unread.
+inline constexpr std::size_t kMaxConfigFileBytes = 4 * 1024 * 1024;
+
+}  // namespace wte::config

@@ -1,0 +1,70 @@
+#pragma once
+// Loading the secrets that the config only points at (WHM API tokens, the API bearer
+// token). A token is a root credential: it lives in a Secret, which cannot be printed,
+// and no message produced here ever contains it.
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+
+namespace wte::config {
+
+class Secret {
+ public:
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+  Secret(const Secret&) = default;
+  Secret& operator=(const Secret& other);
+  Secret(Secret&& other) noexcept;
+  Secret& operator=(Secret&& other) noexcept;
+  ~Secret();  // wipes the bytes
+
+  // The only way to the value: grep for reveal() to audit every use.
+  const std::string& reveal() const noexcept { return value_; }
+  static std::string_view redacted() noexcept { return "<redacted>"; }
+
+  // Never streamed, not even by accident.
+  friend std::ostream& operator<<(std::ostream&, const Secret&) = delete;
+
+ private:
+  void wipe() noexcept;
+  std::string value_;
+};
+
+// Where load_token() looks things up: the process environment by default, a fake in tests.
+class TokenEnvironment {
+ public:
+  using Lookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+  explicit TokenEnvironment(Lookup lookup) : lookup_(std::move(lookup)) {}
+  // Reads the real environment (getenv) at each lookup.
+  static TokenEnvironment process();
+
+  std::optional<std::string> get(const std::string& name) const { return lookup_(name); }
+  // $CREDENTIALS_DIRECTORY, set by systemd when the unit has LoadCredential=.
+  std::optional<std::string> credentials_directory() const { return get("CREDENTIALS_DIRECTORY"); }
+
+ private:
+  Lookup lookup_;
+};
+
+struct TokenLoadResult {
+  std::optional<Secret> token;
+  std::string error;  // empty on success; names the source, never the content
+
+  bool ok() const noexcept { return token.has_value(); }
+};
+
+// Reads the token `source` points at. A file readable or writable by group or others is
+// refused unless `allow_insecure_permissions`. Trailing whitespace is stripped; an empty
+// token, or one with whitespace or control characters inside (it goes into an HTTP
+// header), is refused.
+TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& env,
+                           bool allow_insecure_permissions);
+
+// "token file /x", "environment variable X", "credential X": for messages.
+std::string describe(const TokenSource& source);
+
+}  // namespace wte::config

@@ -1,0 +1,16 @@
+#pragma once
+// The Prometheus text exposition (format 0.0.4) of any set of collectables. No I/O.
+#include <prometheus/collectable.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wte::metrics {
+
+inline constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+// Collects each collectable (null pointers are skipped) and serializes every family.
+std::string render_metrics_text(const std::vector<const prometheus::Collectable*>& collectables);
+
+}  // namespace wte::metrics

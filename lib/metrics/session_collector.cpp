@@ -1,0 +1,219 @@
+#include "metrics/session_collector.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "log/session_state.hpp"
+#include "metrics/family_set.hpp"
+#include "metrics/label_value.hpp"
+
+namespace wte::metrics {
+namespace {
+
+using log::QueueCounts;
+
+std::optional<double> number(std::int64_t v) {
+  return static_cast<double>(v);
+}
+std::optional<double> number(std::optional<std::int64_t> v) {
+  if (!v) return std::nullopt;
+  return static_cast<double>(*v);
+}
+
+// The per-queue gauges, in METRICS.md order; nullopt: unknown, no series.
+struct QueueMetric {
+  std::string_view name;
+  std::string_view help;
+  std::optional<double> (*value)(const QueueCounts&);
+};
+
+constexpr std::array kQueueMetrics = {
+    QueueMetric{"whm_transfer_queue_items", "Items in the queue (last queue_count).",
+                [](const QueueCounts& q) { return number(q.items_total); }},
+    QueueMetric{"whm_transfer_queue_size_bytes", "Size of the queue (last queue_size).",
+                [](const QueueCounts& q) { return number(q.bytes_total); }},
+    QueueMetric{"whm_transfer_queue_items_started", "Items known in the queue.",
+                [](const QueueCounts& q) { return number(q.items_started); }},
+    QueueMetric{"whm_transfer_queue_items_finished", "Items with a result.",
+                [](const QueueCounts& q) { return number(q.items_finished); }},
+    QueueMetric{"whm_transfer_queue_items_succeeded",
+                "Items whose last result is success or warning.",
+                [](const QueueCounts& q) { return number(q.items_succeeded); }},
+    QueueMetric{"whm_transfer_queue_items_with_warnings", "Succeeded items that had warnings.",
+                [](const QueueCounts& q) { return number(q.items_with_warnings); }},
+    QueueMetric{"whm_transfer_queue_items_failed", "Items whose last result is failed-item.",
+                [](const QueueCounts& q) { return number(q.items_failed); }},
+    QueueMetric{"whm_transfer_queue_finished_bytes", "Sum of the sizes of finished items.",
+                [](const QueueCounts& q) { return number(q.bytes_finished); }},
+    QueueMetric{"whm_transfer_queue_warnings", "Sum of warnings over finished items.",
+                [](const QueueCounts& q) { return number(q.warnings); }},
+    QueueMetric{"whm_transfer_queue_dangerous_items", "Sum of dangerous_items.",
+                [](const QueueCounts& q) { return number(q.dangerous_items); }},
+    QueueMetric{"whm_transfer_queue_skipped_items", "Sum of skipped_items.",
+                [](const QueueCounts& q) { return number(q.skipped_items); }},
+    QueueMetric{"whm_transfer_queue_altered_items", "Sum of altered_items.",
+                [](const QueueCounts& q) { return number(q.altered_items); }},
+    QueueMetric{"whm_transfer_queue_child_failures", "child-failed lines.",
+                [](const QueueCounts& q) { return number(q.child_failures); }},
+    QueueMetric{"whm_transfer_queue_progress_ratio", "items_finished / items_total.",
+                [](const QueueCounts& q) { return q.progress(); }},
+};
+
+// Handles of every family of one scrape, declared in output order.
+struct Families {
+  FamilySet set;
+  std::size_t host_up =
+      set.define("whm_transfer_host_up", "1 if the last poll of the host succeeded.");
+  std::size_t host_last_success = set.define("whm_transfer_host_last_success_timestamp_seconds",
+                                             "End of the last successful poll of the host.");
+  std::size_t host_tls_insecure = set.define(
+      "whm_transfer_host_tls_insecure", "1 when tls_insecure_skip_verify is set for the host.");
+  std::size_t host_sessions =
+      set.define("whm_transfer_host_sessions", "Sessions watched on the host.");
+  std::size_t state =
+      set.define("whm_transfer_session_state",
+                 "1 for the session's state (the API's when known, else the log's), "
+                 "0 for every other known state.");
+  std::size_t log_state = set.define("whm_transfer_session_log_state",
+                                     "1 for the session's state according to its log alone.");
+  std::size_t info = set.define("whm_transfer_session_info",
+                                "Always 1; the session's initiator, version and remote host.");
+  std::size_t start = set.define("whm_transfer_session_start_timestamp_seconds",
+                                 "First time in the session's log.");
+  std::size_t last_event = set.define("whm_transfer_session_last_event_timestamp_seconds",
+                                      "Last time in the session's log.");
+  std::size_t last_change = set.define("whm_transfer_session_last_change_timestamp_seconds",
+                                       "When the exporter last saw the session's log grow.");
+  std::size_t log_lines =
+      set.define("whm_transfer_session_log_lines", "Well-formed lines of the session's log.");
+  std::size_t log_malformed = set.define("whm_transfer_session_log_malformed_lines",
+                                         "Malformed lines of the session's log.");
+  std::size_t queue_first = define_queue_families();
+  std::size_t item_failed = set.define("whm_transfer_item_failed",
+                                       "1 for an item whose last result failed; failure holds the "
+                                       "first 200 bytes of the text.");
+  std::size_t item_dangerous =
+      set.define("whm_transfer_item_dangerous_items", "The item's dangerous_items.");
+
+ private:
+  std::size_t define_queue_families() {
+    const std::size_t first = set.define(kQueueMetrics[0].name, kQueueMetrics[0].help);
+    for (std::size_t i = 1; i < kQueueMetrics.size(); ++i) {
+      set.define(kQueueMetrics[i].name, kQueueMetrics[i].help);
+    }
+    return first;
+  }
+};
+
+double flag(bool b) {
+  return b ? 1.0 : 0.0;
+}
+
+void add_host(Families& f, const sources::HostView& h) {
+  const Labels labels{{"host", label_value(h.name)}};
+  f.set.add(f.host_up, labels, flag(h.up));
+  if (h.last_success_unix) f.set.add(f.host_last_success, labels, *h.last_success_unix);
+  f.set.add(f.host_tls_insecure, labels, flag(h.tls_insecure));
+  f.set.add(f.host_sessions, labels, static_cast<double>(h.sessions));
+}
+
+// One series per known state, plus the session's own when we have never heard of it.
+void add_one_hot(Families& f, std::size_t family, const Labels& base, std::string_view state) {
+  bool known = false;
+  for (const std::string_view k : log::known_states()) {
+    const bool is = k == state;
+    known = known || is;
+    f.set.add(family, with(base, "state", std::string(k)), flag(is));
+  }
+  if (!known) f.set.add(family, with(base, "state", label_value(state)), 1.0);
+}
+
+std::string optional_label(const std::optional<std::string>& v) {
+  return v ? label_value(*v) : std::string();
+}
+
+void add_session_gauges(Families& f, const Labels& base, const sources::SessionView& s) {
+  const log::SessionInfo& info = s.model.info();
+  add_one_hot(f, f.state, base, s.state());
+  add_one_hot(f, f.log_state, base, info.state);
+  Labels info_labels = base;
+  info_labels.push_back({"initiator", optional_label(info.initiator)});
+  info_labels.push_back({"version", optional_label(info.version)});
+  info_labels.push_back({"remote_host", optional_label(info.remote_host)});
+  f.set.add(f.info, std::move(info_labels), 1.0);
+  if (auto v = number(info.started_at)) f.set.add(f.start, base, *v);
+  if (auto v = number(info.last_event_at)) f.set.add(f.last_event, base, *v);
+  if (s.last_change_unix) f.set.add(f.last_change, base, *s.last_change_unix);
+  f.set.add(f.log_lines, base, static_cast<double>(info.lines));
+  f.set.add(f.log_malformed, base, static_cast<double>(info.malformed_lines));
+}
+
+void add_queues(Families& f, const Labels& base, const log::SessionModel& model) {
+  for (const log::Queue& q : model.queues()) {
+    const Labels labels = with(base, "queue", label_value(q.name));
+    for (std::size_t i = 0; i < kQueueMetrics.size(); ++i) {
+      if (auto v = kQueueMetrics[i].value(q.counts)) f.set.add(f.queue_first + i, labels, *v);
+    }
+  }
+}
+
+// Failed items and items with dangerous items, at most `cap` series; returns how many
+// series the cap left out.
+std::size_t add_items(Families& f, const Labels& base, const log::SessionModel& model,
+                      std::size_t cap) {
+  std::size_t emitted = 0;
+  std::size_t dropped = 0;
+  for (const log::ItemRecord& item : model.items()) {
+    const bool failed = item.status == log::ItemStatus::failed;
+    const bool dangerous = item.dangerous_items > 0;
+    const std::size_t wanted = (failed ? 1 : 0) + (dangerous ? 1 : 0);
+    if (wanted == 0) continue;
+    if (emitted >= cap) {
+      dropped += wanted;
+      continue;
+    }
+    Labels labels = with(base, "queue", label_value(item.queue));
+    labels.push_back({"item", label_value(item.name)});
+    if (failed) {
+      f.set.add(f.item_failed, with(labels, "failure", failure_label(item.failure.value_or(""))),
+                1.0);
+      ++emitted;
+    }
+    if (dangerous) {
+      if (emitted < cap) {
+        f.set.add(f.item_dangerous, std::move(labels), static_cast<double>(item.dangerous_items));
+        ++emitted;
+      } else {
+        ++dropped;
+      }
+    }
+  }
+  return dropped;
+}
+
+}  // namespace
+
+SessionCollector::SessionCollector(const sources::StatusSource& source,
+                                   std::size_t max_item_series_per_session, DropSink on_dropped)
+    : source_(source),
+      max_item_series_(max_item_series_per_session),
+      on_dropped_(std::move(on_dropped)) {}
+
+std::vector<prometheus::MetricFamily> SessionCollector::Collect() const {
+  Families f;
+  source_.for_each_host([&](const sources::HostView& h) { add_host(f, h); });
+  std::size_t dropped = 0;
+  source_.for_each_session([&](const sources::SessionView& s) {
+    const Labels base{{"host", label_value(s.host)}, {"session", label_value(s.session_id)}};
+    add_session_gauges(f, base, s);
+    add_queues(f, base, s.model);
+    dropped += add_items(f, base, s.model, max_item_series_);
+  });
+  last_dropped_.store(dropped);
+  if (dropped > 0 && on_dropped_) on_dropped_(dropped);
+  return std::move(f.set).take();
+}
+
+}  // namespace wte::metrics

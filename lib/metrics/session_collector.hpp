@@ -1,0 +1,42 @@
+#pragma once
+// The gauges of METRICS.md built from the exporter's state at scrape time: per host, per
+// session, per queue and per item. Nothing is kept between scrapes, so a session or host
+// that is gone is simply absent from the next one.
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "sources/status_source.hpp"
+
+namespace wte::metrics {
+
+inline constexpr std::size_t kDefaultMaxItemSeriesPerSession = 1000;
+
+class SessionCollector : public prometheus::Collectable {
+ public:
+  // Told, after each scrape that left series out, how many: the exporter adds them to
+  // whm_transfer_dropped_total{limit="item_series"}.
+  using DropSink = std::function<void(std::size_t dropped_series)>;
+
+  explicit SessionCollector(
+      const sources::StatusSource& source,
+      std::size_t max_item_series_per_session = kDefaultMaxItemSeriesPerSession,
+      DropSink on_dropped = {});
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+  // Per-item series left out by the cap on the last Collect().
+  std::size_t last_dropped() const noexcept { return last_dropped_.load(); }
+
+ private:
+  const sources::StatusSource& source_;
+  std::size_t max_item_series_;
+  DropSink on_dropped_;
+  mutable std::atomic<std::size_t> last_dropped_{0};
+};
+
+}  // namespace wte::metrics

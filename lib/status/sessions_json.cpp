@@ -1,0 +1,107 @@
+#include "status/sessions_json.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+#include <optional>
+#include <string_view>
+
+#include "log/summary_json.hpp"
+#include "text/utf8.hpp"
+
+namespace wte::status {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Host names, ids and error messages come from the config and from servers: they are made
+// valid UTF-8 here, so that the document always is.
+void str(Writer& w, std::string_view s) {
+  if (text::is_valid_utf8(s)) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return;
+  }
+  std::string repaired;
+  text::append_valid_utf8(repaired, s);
+  w.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
+}
+
+void key(Writer& w, std::string_view k) {
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+
+// A number, or null when unknown (or not finite: JSON has no NaN).
+void opt_number(Writer& w, std::string_view k, std::optional<double> v) {
+  key(w, k);
+  if (v && std::isfinite(*v))
+    w.Double(*v);
+  else
+    w.Null();
+}
+
+void write_session(Writer& w, const sources::SessionView& s) {
+  w.StartObject();
+  key(w, "host");
+  str(w, s.host);
+  key(w, "session_id");
+  str(w, s.session_id);
+  key(w, "api_state");
+  if (s.api_state)
+    str(w, *s.api_state);
+  else
+    w.Null();
+  key(w, "state");
+  str(w, s.state());
+  key(w, "finished");
+  w.Bool(s.finished);
+  opt_number(w, "last_change", s.last_change_unix);
+  key(w, "last_error");
+  str(w, s.last_error);
+  key(w, "summary");
+  const std::string summary = log::summary_json(s.model);
+  w.RawValue(summary.data(), summary.size(), rapidjson::kObjectType);
+  w.EndObject();
+}
+
+void write_host(Writer& w, const sources::HostView& h) {
+  w.StartObject();
+  key(w, "name");
+  str(w, h.name);
+  key(w, "kind");
+  str(w, h.kind);
+  key(w, "up");
+  w.Bool(h.up);
+  opt_number(w, "last_success", h.last_success_unix);
+  opt_number(w, "last_poll", h.last_poll_unix);
+  opt_number(w, "last_poll_duration_seconds", h.last_poll_duration_seconds);
+  key(w, "last_error_reason");
+  str(w, h.last_error_reason);
+  key(w, "last_error_message");
+  str(w, h.last_error_message);
+  key(w, "tls_insecure");
+  w.Bool(h.tls_insecure);
+  key(w, "sessions");
+  w.Uint64(h.sessions);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string sessions_json(const sources::StatusSource& source) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  key(w, "sessions");
+  w.StartArray();
+  source.for_each_session([&](const sources::SessionView& s) { write_session(w, s); });
+  w.EndArray();
+  key(w, "hosts");
+  w.StartArray();
+  source.for_each_host([&](const sources::HostView& h) { write_host(w, h); });
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace wte::status

@@ -1,0 +1,236 @@
+"""Helpers for integration tests: start the WHM simulator and the exporter as real
+processes on loopback (port 0 everywhere), talk to them, and stop them without fail."""
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BINARY_DIR = os.environ.get("WTE_BINARY_DIR", "build")
+EXPORTER = os.path.join(BINARY_DIR, "whm_transfer_exporter")
+SIM = os.path.join(BINARY_DIR, "whm-sim")
+TOKEN = "SIMTOKEN0123456789ABCDEFGHIJKLMNOPQRSTUV"  # a fake WHM token: must never be printed
+
+
+def wait_for(predicate, timeout=15.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - retried until the deadline
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+class Process:
+    """A child process whose output goes to a file; always killed on stop()."""
+
+    def __init__(self, args, name, workdir, env=None):
+        self.name = name
+        self.log_path = os.path.join(workdir, f"{name}.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+
+    def output(self):
+        self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def signal(self, sig):
+        if self.alive():
+            self.proc.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=5.0):
+        if self.alive():
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+class Simulator:
+    def __init__(self, workdir, *args):
+        self.workdir = workdir
+        self.token_file = os.path.join(workdir, "sim.token")
+        with open(self.token_file, "w") as f:
+            f.write(TOKEN + "\n")
+        os.chmod(self.token_file, 0o600)
+        self.ports_file = os.path.join(workdir, "sim-ports.json")
+        self.ca_file = os.path.join(workdir, "sim-ca.pem")
+        self.process = Process([SIM, "--token-file", self.token_file, "--ports-file",
+                                self.ports_file, "--write-ca", self.ca_file, *args],
+                               "whm-sim", workdir)
+        self.info = wait_for(self._read_ports, what="whm-sim ports file")
+
+    def _read_ports(self):
+        if not self.process.alive():
+            raise AssertionError("whm-sim exited:\n" + self.process.output())
+        with open(self.ports_file) as f:
+            return json.load(f)
+
+    @property
+    def hosts(self):
+        return self.info["hosts"]
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.info['control_port']}{path}",
+                                     data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read() or b"null")
+
+    def fault(self, host, fault, value=None, session=None):
+        body = {"host": host, "fault": fault}
+        if value is not None:
+            body["value"] = value
+        if session is not None:
+            body["session"] = session
+        return self.control("POST", "/faults", body)
+
+    def clear_faults(self):
+        return self.control("DELETE", "/faults")
+
+    def advance(self):
+        return self.control("POST", "/sessions/advance")
+
+    def fetch_log(self, port, session):
+        """The session's whole log through the WHM API, as the exporter sees it."""
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        url = (f"https://localhost:{port}/json-api/fetch_transfer_session_log?api.version=1"
+               f"&transfer_session_id={session}&logfile=master.log")
+        req = urllib.request.Request(url, headers={"Authorization": f"whm root:{TOKEN}"})
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            return json.loads(r.read())["data"]["log"]
+
+    def stop(self):
+        return self.process.stop()
+
+
+def write_config(workdir, sim, extra="", hosts=None, poll_interval="1s", timeout="2s",
+                 host_extra=""):
+    """A config for every simulated host (or those given), with short intervals."""
+    hosts = sim.hosts if hosts is None else hosts
+    lines = [f"listen_address: 127.0.0.1:0",
+             f"state_directory: {os.path.join(workdir, 'state')}",
+             f"poll_interval: {poll_interval}",
+             "log_level: debug",
+             extra,
+             "hosts:"]
+    for h in hosts:
+        lines += [f"  - name: {h['name']}",
+                  f"    url: https://localhost:{h['port']}",
+                  f"    token_file: {sim.token_file}",
+                  f"    ca_file: {sim.ca_file}",
+                  f"    timeout: {timeout}",
+                  f"    sessions: [{', '.join(h['sessions'])}]"]
+        if host_extra:
+            lines.append(host_extra)
+    path = os.path.join(workdir, "config.yml")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+class Exporter:
+    def __init__(self, workdir, config, *args, env=None):
+        self.workdir = workdir
+        self.process = Process([EXPORTER, "serve", "--config", config, *args], "exporter",
+                               workdir, env=env)
+        self.port = wait_for(self._port, what="exporter listening")
+
+    def _port(self):
+        if not self.process.alive():
+            raise AssertionError("exporter exited:\n" + self.process.output())
+        m = re.search(r"msg=listening .*port=(\d+)", self.process.output())
+        return int(m.group(1)) if m else None
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path, headers=None):
+        req = urllib.request.Request(self.url(path), headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def request(self, method, path, body=None, headers=None):
+        data = body.encode() if isinstance(body, str) else body
+        req = urllib.request.Request(self.url(path), data=data, method=method,
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def metrics(self):
+        status, _, body = self.get("/metrics")
+        assert status == 200, status
+        return parse_metrics(body.decode())
+
+    def sessions(self):
+        status, _, body = self.get("/api/v1/sessions")
+        assert status == 200, status
+        return json.loads(body)
+
+    def stop(self, sig=signal.SIGTERM):
+        return self.process.stop(sig)
+
+
+_SERIES = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text):
+    """{(name, frozenset(labels)): value} from the Prometheus text format."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = _SERIES.match(line)
+        if not m:
+            raise AssertionError(f"unparsable metrics line: {line!r}")
+        labels = {}
+        if m.group(3):
+            for k, v in _LABEL.findall(m.group(3)):
+                labels[k] = v.encode().decode("unicode_escape") if "\\" in v else v
+        out[(m.group(1), frozenset(labels.items()))] = float(m.group(4))
+    return out
+
+
+def metric(series, name, **labels):
+    want = set(labels.items())
+    found = [v for (n, ls), v in series.items() if n == name and want <= set(ls)]
+    return found[0] if len(found) == 1 else (None if not found else found)
+
+
+def engine_summary(log_text):
+    """What `progress --json` says of a log: the engine's summary, the reference."""
+    r = subprocess.run([EXPORTER, "progress", "--json", "-"], input=log_text.encode(),
+                       capture_output=True, timeout=30)
+    assert r.returncode in (0, 1, 3), r.stderr
+    return json.loads(r.stdout)
+
+
+def new_workdir():
+    return tempfile.mkdtemp(prefix="wte-it-")

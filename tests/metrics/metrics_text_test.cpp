@@ -1,0 +1,132 @@
+// The whole exposition: content type, null collectables, and `promtool check metrics` on a
+// scrape full of hostile data.
+#include "metrics/metrics_text.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "log/log_builder.hpp"
+#include "metrics/exporter_metrics.hpp"
+#include "metrics/fake_status_source.hpp"
+#include "metrics/session_collector.hpp"
+#include "support/test_files.hpp"
+#include "text/utf8.hpp"
+
+namespace {
+
+constexpr const char* kPromtool = "/usr/bin/promtool";
+
+// A file under the temp directory, removed when done.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "wte-metrics-XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    REQUIRE(fd >= 0);
+    close(fd);
+    path_ = pattern;
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct PromtoolResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+PromtoolResult promtool_check(const std::string& exposition) {
+  REQUIRE_MESSAGE(std::filesystem::exists(kPromtool),
+                  "promtool is needed (Debian package prometheus, scripts/install-deps)");
+  const TempFile in(exposition);
+  const TempFile out("");
+  const std::string command =
+      std::string(kPromtool) + " check metrics < '" + in.path() + "' > '" + out.path() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  PromtoolResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = wte::test::read_file(out.path());
+  return r;
+}
+
+// A source with everything at once: two hosts, fixtures, unknown states, hostile names.
+wte::test::FakeStatusSource busy_source() {
+  wte::test::FakeStatusSource src;
+  auto& h1 = src.add_host("h1");
+  h1.last_success = 1700000000;
+  h1.sessions = 3;
+  auto& h2 = src.add_host("bad \"host\"\n\\\xFF");
+  h2.up = false;
+  h2.tls_insecure = true;
+  auto& a = src.add_session("h1", "s1", wte::test::fixture_log("openapi-2020-failed-root.log"));
+  a.api_state = "SOMETHING_NEW";
+  a.last_change = 1700000000.25;
+  src.add_session("h1", "s2", wte::test::fixture_log("seed-2014-three-accounts.log"));
+  std::string log = wte::test::control("start");
+  log += wte::test::worker("failed-item", "RESTORE", R"(<script>\"\\\n\u0001)",
+                           R"({"failure":"multi\nline\u0000 \"quoted\" \\ )" +
+                               std::string(400, 'z') + R"(","dangerous_items":2})");
+  log += "not json at all\n";
+  src.add_session("bad \"host\"\n\\\xFF", "s\xC3(\n", log);
+  return src;
+}
+
+}  // namespace
+
+TEST_CASE("the content type of the text format") {
+  CHECK(wte::metrics::kContentType == "text/plain; version=0.0.4; charset=utf-8");
+}
+
+TEST_CASE("null collectables are skipped; families keep the collectables' order") {
+  wte::test::FakeStatusSource src;
+  src.add_host("h1");
+  const wte::metrics::SessionCollector c(src);
+  const wte::metrics::ExporterMetrics m("v", "r");
+  const std::string text = wte::metrics::render_metrics_text({nullptr, &c, &m});
+  const auto host_up = text.find("# TYPE whm_transfer_host_up gauge");
+  const auto build = text.find("# TYPE whm_transfer_exporter_build_info gauge");
+  REQUIRE(host_up != std::string::npos);
+  REQUIRE(build != std::string::npos);
+  CHECK(host_up < build);
+  CHECK(text.find("# HELP whm_transfer_host_up ") != std::string::npos);
+  CHECK(wte::metrics::render_metrics_text({}).empty());
+}
+
+TEST_CASE("promtool check metrics accepts a scrape with hostile data") {
+  const auto src = busy_source();
+  wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
+  m.add_host("h1");
+  m.record_error("h1", "timeout");
+  m.observe_poll("h1", 0.42);
+  m.record_drop("item_series", 2);
+  m.set_local_database_up("/var/cpanel/whmxfer.sqlite", true);
+  m.set_reload(true, 1700000000);
+  const wte::metrics::SessionCollector c(src, 1);
+  const std::string text = wte::metrics::render_metrics_text({&c, &m});
+  CHECK(wte::text::is_valid_utf8(text));
+  CHECK(text.find("<script>\\\"\\\\\\n\x01") != std::string::npos);  // escaped, control kept
+  // Cap 1: s1 has two failed items, the hostile one is failed and dangerous.
+  CHECK(c.last_dropped() == 2);
+
+  const PromtoolResult r = promtool_check(text);
+  INFO("promtool said:\n", r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.empty());  // no lint problem either
+}
+
+TEST_CASE("the promtool check can fail (it is not a no-op)") {
+  const PromtoolResult r =
+      promtool_check("# TYPE whm_transfer_broken counter\nwhm_transfer_broken{a=\"x} 1\n");
+  CHECK(r.exit_code != 0);
+}

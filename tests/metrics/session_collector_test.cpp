@@ -1,0 +1,266 @@
+// SessionCollector: the gauges of METRICS.md from the fixture logs, exact series and values.
+#include "metrics/session_collector.hpp"
+
+#include <doctest/doctest.h>
+
+#include "log/log_builder.hpp"
+#include "log/session_state.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/fake_status_source.hpp"
+#include "metrics/label_value.hpp"
+#include "metrics/metrics_text.hpp"
+#include "support/test_files.hpp"
+#include "text/utf8.hpp"
+
+using wte::metrics::SessionCollector;
+using wte::test::count_series;
+using wte::test::Exposition;
+using wte::test::FakeStatusSource;
+
+namespace {
+
+Exposition scrape(const SessionCollector& c) {
+  return wte::test::parse_exposition(wte::metrics::render_metrics_text({&c}));
+}
+
+const char* const kRoot = R"(host="h1",session="s1")";
+
+std::string s1(const std::string& more = "") {
+  return std::string("{") + kRoot + more + "}";
+}
+
+// A log with `n` failed items in RESTORE, each with `dangerous` dangerous items.
+std::string failed_items_log(int n, int dangerous = 0) {
+  std::string log = wte::test::control("start");
+  for (int i = 0; i < n; ++i) {
+    const std::string item = "user" + std::to_string(i);
+    log += wte::test::worker("start", "RESTORE", item);
+    log += wte::test::worker("failed-item", "RESTORE", item,
+                             R"({"failure":"boom )" + std::to_string(i) +
+                                 R"(","dangerous_items":)" + std::to_string(dangerous) + "}");
+  }
+  return log;
+}
+
+}  // namespace
+
+TEST_CASE("openapi-2020-failed-root.log: every session, queue and item series") {
+  FakeStatusSource src;
+  auto& s = src.add_session("h1", "s1", wte::test::fixture_log("openapi-2020-failed-root.log"));
+  s.last_change = 1700000000.5;
+  const SessionCollector c(src);
+  const Exposition e = scrape(c);
+
+  CHECK(e.at("whm_transfer_session_state" + s1(R"(,state="COMPLETED")")) == "1");
+  CHECK(e.at("whm_transfer_session_state" + s1(R"(,state="RUNNING")")) == "0");
+  CHECK(e.at("whm_transfer_session_log_state" + s1(R"(,state="COMPLETED")")) == "1");
+  CHECK(e.at("whm_transfer_session_info" +
+             s1(R"(,initiator="norootcopy",version="2.3",remote_host="10.1.32.200")")) == "1");
+  CHECK(e.at("whm_transfer_session_start_timestamp_seconds" + s1()) == "1598991042");
+  CHECK(e.at("whm_transfer_session_last_event_timestamp_seconds" + s1()) == "1598991043");
+  CHECK(e.at("whm_transfer_session_last_change_timestamp_seconds" + s1()) == "1700000000.5");
+  CHECK(e.at("whm_transfer_session_log_lines" + s1()) == "17");
+  CHECK(e.at("whm_transfer_session_log_malformed_lines" + s1()) == "0");
+
+  for (const std::string queue : {"TRANSFER", "RESTORE"}) {
+    CAPTURE(queue);
+    const std::string q = s1(R"(,queue=")" + queue + "\"");
+    CHECK(e.at("whm_transfer_queue_items" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_size_bytes" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_items_started" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_items_finished" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_items_succeeded" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_items_with_warnings" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_items_failed" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_finished_bytes" + q) == "1");
+    CHECK(e.at("whm_transfer_queue_warnings" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_dangerous_items" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_skipped_items" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_altered_items" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_child_failures" + q) == "0");
+    CHECK(e.at("whm_transfer_queue_progress_ratio" + q) == "1");
+    CHECK(e.at("whm_transfer_item_failed" +
+               s1(R"(,queue=")" + queue +
+                  "\",item=\"root\",failure=\"The account \xE2\x80\x9Croot\xE2\x80\x9D already "
+                  "exists on \xE2\x80\x9C"
+                  "control.box.new\xE2\x80\x9D.\"")) == "1");
+  }
+  CHECK(count_series(e, "whm_transfer_item_dangerous_items") == 0);
+  // Known states x 2 one-hots + info + 2 timestamps + last change + 2 line counts
+  // + 14 x 2 queue gauges + 2 failed items.
+  CHECK(e.size() == 2 * wte::log::known_states().size() + 1 + 3 + 2 + 28 + 2);
+  CHECK(c.last_dropped() == 0);
+}
+
+TEST_CASE("seed-2014-three-accounts.log: unknown values are absent, dangerous items appear") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", wte::test::fixture_log("seed-2014-three-accounts.log"));
+  const Exposition e = scrape(SessionCollector(src));
+  // The log has no `time` and the exporter never saw it grow: no timestamps.
+  CHECK(count_series(e, "_timestamp_seconds") == 0);
+  CHECK(e.at("whm_transfer_session_info" +
+             s1(R"(,initiator="copyacct",version="1.6",remote_host="vm5.docs.cpanel.net")")) ==
+        "1");
+  const std::string restore = s1(R"(,queue="RESTORE")");
+  CHECK(e.at("whm_transfer_queue_items" + restore) == "3");
+  CHECK(e.at("whm_transfer_queue_items_with_warnings" + restore) == "3");
+  CHECK(e.at("whm_transfer_queue_warnings" + restore) == "8");
+  CHECK(e.at("whm_transfer_queue_skipped_items" + restore) == "31");
+  CHECK(e.at("whm_transfer_queue_dangerous_items" + restore) == "1");
+  CHECK(e.count("whm_transfer_queue_size_bytes" + restore) == 0);  // no queue_size line
+  CHECK(e.at("whm_transfer_item_dangerous_items" + s1(R"(,queue="RESTORE",item="colin")")) == "1");
+  CHECK(count_series(e, "whm_transfer_item_") == 1);
+}
+
+TEST_CASE("a log with nothing known yet: progress and totals are absent, info labels empty") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1",
+                  wte::test::control("start") + wte::test::worker("start", "TRANSFER", "bob"));
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at("whm_transfer_session_info" + s1(R"(,initiator="",version="",remote_host="")")) ==
+        "1");
+  const std::string q = s1(R"(,queue="TRANSFER")");
+  CHECK(e.at("whm_transfer_queue_items_started" + q) == "1");
+  CHECK(e.count("whm_transfer_queue_items" + q) == 0);
+  CHECK(e.count("whm_transfer_queue_progress_ratio" + q) == 0);
+  CHECK(e.at("whm_transfer_session_state" + s1(R"(,state="RUNNING")")) == "1");
+}
+
+TEST_CASE("state one-hot: every known state once, the API's state wins over the log's") {
+  FakeStatusSource src;
+  auto& s = src.add_session("h1", "s1", wte::test::fixture_log("openapi-2020-failed-root.log"));
+  s.api_state = "ABORTED";
+  const Exposition e = scrape(SessionCollector(src));
+  for (const std::string_view state : wte::log::known_states()) {
+    CAPTURE(state);
+    const std::string label = s1(",state=\"" + std::string(state) + "\"");
+    CHECK(e.at("whm_transfer_session_state" + label) == (state == "ABORTED" ? "1" : "0"));
+    CHECK(e.at("whm_transfer_session_log_state" + label) == (state == "COMPLETED" ? "1" : "0"));
+  }
+  CHECK(count_series(e, "whm_transfer_session_state{") == wte::log::known_states().size());
+}
+
+TEST_CASE("an unknown state gets its own series, added as it appears") {
+  FakeStatusSource src;
+  auto& s = src.add_session("h1", "s1", wte::test::fixture_log("openapi-2020-failed-root.log"));
+  const SessionCollector c(src);
+  CHECK(count_series(scrape(c), "MIGRATING") == 0);
+  s.api_state = "MIGRATING";
+  const Exposition e = scrape(c);
+  CHECK(e.at("whm_transfer_session_state" + s1(R"(,state="MIGRATING")")) == "1");
+  CHECK(e.at("whm_transfer_session_state" + s1(R"(,state="COMPLETED")")) == "0");
+  CHECK(count_series(e, "whm_transfer_session_state{") == wte::log::known_states().size() + 1);
+  CHECK(count_series(e, "whm_transfer_session_log_state{") == wte::log::known_states().size());
+}
+
+TEST_CASE("a removed session and a removed host disappear from the next scrape") {
+  FakeStatusSource src;
+  src.add_host("h1").sessions = 2;
+  src.add_host("h2");
+  src.add_session("h1", "s1", wte::test::fixture_log("openapi-2020-failed-root.log"));
+  src.add_session("h1", "s2", wte::test::fixture_log("seed-2014-three-accounts.log"));
+  const SessionCollector c(src);
+  Exposition e = scrape(c);
+  CHECK(count_series(e, R"(session="s2")") > 30);
+  CHECK(e.at(R"(whm_transfer_host_sessions{host="h1"})") == "2");
+  CHECK(e.count(R"(whm_transfer_host_up{host="h2"})") == 1);
+
+  src.remove_session("s2");
+  src.hosts.pop_back();
+  e = scrape(c);
+  CHECK(count_series(e, R"(session="s2")") == 0);
+  CHECK(count_series(e, R"(host="h2")") == 0);
+  CHECK(count_series(e, R"(session="s1")") > 30);
+}
+
+TEST_CASE("host gauges") {
+  FakeStatusSource src;
+  auto& up = src.add_host("up");
+  up.last_success = 1700000000;
+  up.tls_insecure = true;
+  up.sessions = 3;
+  auto& down = src.add_host("down");
+  down.up = false;
+  down.last_error_reason = "timeout";
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at(R"(whm_transfer_host_up{host="up"})") == "1");
+  CHECK(e.at(R"(whm_transfer_host_up{host="down"})") == "0");
+  CHECK(e.at(R"(whm_transfer_host_last_success_timestamp_seconds{host="up"})") == "1700000000");
+  CHECK(e.count(R"(whm_transfer_host_last_success_timestamp_seconds{host="down"})") == 0);
+  CHECK(e.at(R"(whm_transfer_host_tls_insecure{host="up"})") == "1");
+  CHECK(e.at(R"(whm_transfer_host_tls_insecure{host="down"})") == "0");
+  CHECK(e.at(R"(whm_transfer_host_sessions{host="up"})") == "3");
+  CHECK(e.size() == 7);
+}
+
+TEST_CASE("no hosts and no sessions: an empty exposition") {
+  FakeStatusSource src;
+  const SessionCollector c(src);
+  CHECK(wte::metrics::render_metrics_text({&c}).empty());
+}
+
+TEST_CASE("item series are capped per session; the rest are counted and reported") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", failed_items_log(5));     // 5 series
+  src.add_session("h1", "s2", failed_items_log(2, 4));  // 2 items x (failed + dangerous)
+  src.add_session("h1", "s3", failed_items_log(1));
+  std::vector<std::size_t> reported;
+  const SessionCollector c(src, 3, [&](std::size_t n) { reported.push_back(n); });
+  Exposition e = scrape(c);
+  CHECK(count_series(e, R"(whm_transfer_item_failed{host="h1",session="s1")") == 3);
+  // The first items keep their series: the cap cuts the tail.
+  CHECK(count_series(e, R"(item="user0")") == 4);  // s1, s3 and both series of s2
+  CHECK(count_series(e, R"(session="s1",queue="RESTORE",item="user3")") == 0);
+  CHECK(count_series(e, R"(whm_transfer_item_failed{host="h1",session="s2")") == 2);
+  CHECK(
+      e.at(
+          R"(whm_transfer_item_dangerous_items{host="h1",session="s2",queue="RESTORE",item="user0"})") ==
+      "4");
+  CHECK(count_series(e, R"(whm_transfer_item_dangerous_items{host="h1",session="s2")") == 1);
+  CHECK(count_series(e, R"(whm_transfer_item_failed{host="h1",session="s3")") == 1);
+  CHECK(c.last_dropped() == 3);  // 2 of s1, 1 of s2
+  CHECK(reported == std::vector<std::size_t>{3});
+  // The queue gauges still count everything.
+  CHECK(e.at("whm_transfer_queue_items_failed" + s1(R"(,queue="RESTORE")")) == "5");
+
+  src.remove_session("s1");
+  e = scrape(c);
+  CHECK(c.last_dropped() == 1);
+  CHECK(reported == std::vector<std::size_t>{3, 1});
+  src.remove_session("s2");
+  e = scrape(c);
+  CHECK(c.last_dropped() == 0);
+  CHECK(reported.size() == 2);  // nothing dropped: nothing reported
+}
+
+TEST_CASE("the default cap is 1000 series per session") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", failed_items_log(1001));
+  const SessionCollector c(src);
+  CHECK(count_series(scrape(c), "whm_transfer_item_failed{") == 1000);
+  CHECK(c.last_dropped() == 1);
+}
+
+TEST_CASE("hostile label values: escaped and valid UTF-8") {
+  FakeStatusSource src;
+  src.add_host("h\"q\\b\nn\xFF");
+  // Item name and failure: JSON escapes in the log become quotes, backslashes and newlines.
+  std::string log = wte::test::control("start");
+  log += wte::test::worker(
+      "failed-item", "RESTORE", R"(it\"em\\x\n)",
+      R"({"failure":"line1\nline2\r\t\"q\" \\ )" + std::string(300, 'x') + R"("})");
+  src.add_session("h1", "s\xC3(\"", log);
+  const SessionCollector c(src);
+  const std::string text = wte::metrics::render_metrics_text({&c});
+  CHECK(wte::text::is_valid_utf8(text));
+  const Exposition e = wte::test::parse_exposition(text);
+  CHECK(e.at(R"(whm_transfer_host_up{host="h\"q\\b\nn)"
+             "\xEF\xBF\xBD"
+             R"("})") == "1");
+
+  std::string failure = "line1 line2  \"q\" \\ " + std::string(300, 'x');
+  failure.resize(wte::metrics::kFailureLabelBytes);
+  CHECK(e.at("whm_transfer_item_failed{host=\"h1\",session=\"s\xEF\xBF\xBD(\\\"\","
+             R"(queue="RESTORE",item="it\"em\\x\n",failure=")" +
+             wte::test::escape_label(failure) + "\"}") == "1");
+}
