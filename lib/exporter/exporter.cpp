@@ -1,5 +1,7 @@
 #include "exporter/exporter.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -134,6 +136,45 @@ void Exporter::apply(Prepared& p) {
   api_token_ = std::move(p.api_token);
   config_ = c;
   sync_sessions();
+  apply_local(c);
+}
+
+namespace {
+std::string machine_host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "local";
+  return buf;
+}
+}  // namespace
+
+void Exporter::apply_local(const config::Config& c) {
+  if (!c.local.enabled) {
+    if (local_) {
+      local_->stop();
+      metrics_.forget_host(local_->name());
+      local_.reset();
+    }
+    return;
+  }
+  local::LocalSettings s;
+  s.path = c.local.path;
+  s.poll_interval = c.local.poll_interval;
+  s.host_label = c.local.host_label.value_or(machine_host_name());
+  s.inotify = c.local.inotify;
+  s.finished_retention = c.finished_retention;
+  s.engine_limits.max_line_bytes = c.limits.max_line_bytes;
+  s.max_sessions = c.limits.max_sessions_per_host;
+  if (local_ && local_->name() == s.host_label) {
+    local_->update_settings(std::move(s));
+    return;
+  }
+  if (local_) {  // a new label: the old series go
+    local_->stop();
+    metrics_.forget_host(local_->name());
+  }
+  logger_.info("local mode", {{"path", s.path}, {"host", s.host_label}});
+  local_ = std::make_shared<local::LocalSource>(io_, std::move(s), metrics_, logger_);
+  local_->start();
 }
 
 void Exporter::sync_sessions() {
@@ -221,6 +262,7 @@ std::string Exporter::reload() {
 void Exporter::stop() {
   ready_ = false;
   for (auto& [name, poller] : remote_) poller->stop();
+  if (local_) local_->stop();
   if (server_) server_->stop();
 }
 
@@ -228,11 +270,13 @@ unsigned short Exporter::port() const { return server_ ? server_->port() : 0; }
 
 void Exporter::for_each_host(const std::function<void(const sources::HostView&)>& visit) const {
   for (const auto& [name, poller] : remote_) visit(poller->view());
+  if (local_) visit(local_->view());
 }
 
 void Exporter::for_each_session(
     const std::function<void(const sources::SessionView&)>& visit) const {
   for (const auto& [name, poller] : remote_) poller->for_each_session(visit);
+  if (local_) local_->for_each_session(visit);
 }
 
 void Exporter::build_routes() {

@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "config/token.hpp"
+#include "local/local_source.hpp"
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
 #include "metrics/session_collector.hpp"
@@ -57,6 +58,7 @@ class Exporter : public sources::StatusSource {
   struct Prepared;  // a config with its secrets loaded, ready to apply
   std::variant<std::unique_ptr<Prepared>, std::string> prepare(const config::Config& config) const;
   void apply(Prepared& prepared);
+  void apply_local(const config::Config& config);
   void sync_sessions();
   void build_routes();
   web::Response metrics_response();
@@ -74,6 +76,7 @@ class Exporter : public sources::StatusSource {
   sources::RequestLimiter limiter_;
   std::unique_ptr<sources::SessionRegistry> registry_;
   std::map<std::string, std::shared_ptr<sources::RemoteHostPoller>> remote_;
+  std::shared_ptr<local::LocalSource> local_;  // when local mode is on
   web::Router router_;
   std::unique_ptr<web::HttpServer> server_;
   std::uint64_t connections_dropped_seen_ = 0;

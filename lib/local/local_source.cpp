@@ -380,8 +380,8 @@ void LocalSource::tail(Entry& e, double now, PollErrors& errors) {
 // end. Unless the log itself says it ended (renamed, or a final line), the log must also
 // have been quiet for a few polls: a final row may be written just before the last lines.
 bool LocalSource::may_finish(const Entry& e, const TailResult& r, double now) const {
-  if (!e.session.is_final()) return false;
-  if (!r.log_exists || r.renamed || true) return true;
+  if (!e.session.is_final() || !r.at_end) return false;
+  if (!r.log_exists || r.renamed) return true;
   if (log::is_final_state(e.session.log().info().state)) return true;
   const double quiet_since = e.session.last_change_unix().value_or(e.first_seen);
   return now - quiet_since >= 3 * seconds(settings_.poll_interval);

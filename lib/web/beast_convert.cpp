@@ -1,5 +1,7 @@
 #include "web/beast_convert.hpp"
 
+#include <algorithm>
+
 namespace wte::web {
 namespace http = boost::beast::http;
 
@@ -50,11 +52,17 @@ BeastResponse to_beast_response(Response&& response, unsigned http_version, bool
   for (auto& [name, value] : response.headers) {
     if (is_safe_header(name, value)) out.insert(name, value);
   }
-  out.keep_alive(keep_alive && !response.close);
+  const bool cut = response.abort_after_body_bytes.has_value();
+  out.keep_alive(keep_alive && !response.close && !cut);
   if (status == 204 || status == 304) return out;  // these never carry a body
   const std::size_t size = response.body.size();
+  if (cut) response.body.resize(std::min(size, *response.abort_after_body_bytes));
   if (!head) out.body() = std::move(response.body);
-  out.content_length(size);  // for HEAD: the size the GET would have had
+  if (response.chunked && !head && !cut) {
+    out.chunked(true);
+  } else {
+    out.content_length(size);  // for HEAD: the size the GET would have had
+  }
   return out;
 }
 

@@ -31,6 +31,11 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   bool close = false;  // close the connection after this response
+  // Send the body with chunked transfer encoding instead of a Content-Length (as older
+  // cPanel versions do; used by the simulator).
+  bool chunked = false;
+  // Test faults: announce the whole body, send only this many bytes of it, then close.
+  std::optional<std::size_t> abort_after_body_bytes;
 
   static Response text(unsigned status, std::string body);
   static Response json(unsigned status, std::string body);

@@ -52,9 +52,8 @@ void Connection::on_resolve(error_code ec, asio::ip::tcp::resolver::results_type
   if (timed_out_ || cancelled_) return fail(Phase::resolve, asio::error::operation_aborted);
   auto& tcp = beast::get_lowest_layer(stream_);
   tcp.expires_at(deadline_);
-  tcp.async_connect(results, [self = shared_from_this()](error_code e, const auto&) {
-    self->on_connect(e);
-  });
+  tcp.async_connect(
+      results, [self = shared_from_this()](error_code e, const auto&) { self->on_connect(e); });
 }
 
 void Connection::on_connect(error_code ec) {
@@ -74,8 +73,9 @@ void Connection::on_handshake(error_code ec) {
 
 void Connection::write_request() {
   beast::get_lowest_layer(stream_).expires_at(deadline_);
-  http::async_write(stream_, request_,
-                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+  http::async_write(stream_, request_, [self = shared_from_this()](error_code ec, std::size_t) {
+    self->on_write(ec);
+  });
 }
 
 void Connection::on_write(error_code ec) {
@@ -83,8 +83,9 @@ void Connection::on_write(error_code ec) {
   parser_.emplace();
   parser_->body_limit(settings_->body_limit);
   parser_->header_limit(kHeaderLimit);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](error_code e, std::size_t n) { self->on_read(e, n); });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](error_code e, std::size_t n) { self->on_read(e, n); });
 }
 
 void Connection::on_read(error_code ec, std::size_t bytes) {
@@ -113,13 +114,14 @@ void Connection::fail(Phase phase, error_code ec) {
   failure.cancelled = cancelled_;
   failure.got_response_bytes =
       phase == Phase::read && ((parser_ && parser_->got_some()) || buffer_.size() > 0);
-  if (phase == Phase::handshake) failure.tls_verify_error = peer_verify_error(stream_.native_handle());
+  if (phase == Phase::handshake)
+    failure.tls_verify_error = peer_verify_error(stream_.native_handle());
   // A kept-alive connection the server closed while idle fails before any answer arrives.
   outcome_.stale_reuse = reused_ && !timed_out_ && !cancelled_ && ec != beast::error::timeout &&
                          (phase == Phase::write || phase == Phase::read) &&
                          !failure.got_response_bytes;
-  outcome_.result = describe_failure(
-      failure, {settings_->where, settings_->timeout, settings_->body_limit});
+  outcome_.result =
+      describe_failure(failure, {settings_->where, settings_->timeout, settings_->body_limit});
   close();
   complete();
 }

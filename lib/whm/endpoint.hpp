@@ -13,9 +13,9 @@ struct Endpoint {
   std::string host;  // DNS name or IP address; also the TLS server name checked
   std::string port = "2087";
   std::string user = "root";
-  std::string token;  // secret: never logged, never put into an error or a metric
+  std::string token;                   // secret: never logged, never put into an error or a metric
   std::optional<std::string> ca_file;  // PEM; when set, the only CA trusted for this host
-  bool tls_insecure_skip_verify = false;  // loud opt-out: no certificate check at all
+  bool tls_insecure_skip_verify = false;     // loud opt-out: no certificate check at all
   std::chrono::milliseconds timeout{10000};  // one deadline per request, queueing included
   std::size_t max_response_bytes = 256u << 20;
   std::size_t max_connections = 4;

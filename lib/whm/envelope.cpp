@@ -21,7 +21,9 @@ ApiError make_error(ErrorReason reason, std::string message, unsigned status) {
   return ApiError{reason, std::move(message), status};
 }
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 std::string_view trim(std::string_view s) noexcept {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -50,7 +52,9 @@ const Value* string_member(const Value& object, const char* name) {
   return (v != nullptr && v->IsString()) ? v : nullptr;
 }
 
-std::string_view view_of(const Value& s) { return {s.GetString(), s.GetStringLength()}; }
+std::string_view view_of(const Value& s) {
+  return {s.GetString(), s.GetStringLength()};
+}
 
 // The short reason an error body carries: cpanelresult.error, cpanelresult.data.reason,
 // metadata.reason or a top-level error, whichever comes first. Empty when none.
@@ -112,14 +116,13 @@ void ensure_scan_slack(std::string& storage) {
 
 // Parses `storage` in place (it must stay alive and unmoved while `doc` is used) and checks
 // the envelope. On success returns the `data` object.
-Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& storage,
-                                    unsigned status, std::string_view content_type) {
+Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& storage, unsigned status,
+                                    std::string_view content_type) {
   if (status < 200 || status > 299) return status_error(status, storage);
   if (!is_json_like_content_type(content_type)) {
-    return make_error(ErrorReason::bad_response,
-                      "expected a JSON answer, got Content-Type " +
-                          clean_server_text(content_type, 100),
-                      status);
+    return make_error(
+        ErrorReason::bad_response,
+        "expected a JSON answer, got Content-Type " + clean_server_text(content_type, 100), status);
   }
   if (trim(storage).empty()) return make_error(ErrorReason::bad_response, "empty response", status);
 
@@ -141,13 +144,15 @@ Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& stora
                           std::to_string(stream.Tell()),
                       status);
   }
-  if (!doc.IsObject()) return make_error(ErrorReason::bad_response, "answer is not a JSON object", status);
+  if (!doc.IsObject())
+    return make_error(ErrorReason::bad_response, "answer is not a JSON object", status);
   const Value* meta = member(doc, "metadata");
   if (meta == nullptr || !meta->IsObject()) {
     return make_error(ErrorReason::bad_response, "answer has no metadata object", status);
   }
   switch (result_flag(member(*meta, "result"))) {
-    case ResultFlag::success: break;
+    case ResultFlag::success:
+      break;
     case ResultFlag::failure: {
       const Value* reason = string_member(*meta, "reason");
       std::string text = reason == nullptr ? std::string() : clean_server_text(view_of(*reason));
@@ -181,9 +186,13 @@ LogBody::LogBody(std::string body, std::size_t log_offset, std::size_t log_lengt
   }
 }
 
-LogBody::LogBody(LogBody&& other) noexcept { *this = std::move(other); }
+LogBody::LogBody(LogBody&& other) noexcept {
+  *this = std::move(other);
+}
 
-LogBody::LogBody(const LogBody& other) { *this = other; }
+LogBody::LogBody(const LogBody& other) {
+  *this = other;
+}
 
 // The view is re-seated on our own storage: a moved short string changes its address.
 LogBody& LogBody::operator=(LogBody&& other) noexcept {
@@ -225,11 +234,11 @@ Result<std::string> parse_state_response(std::string_view body, unsigned http_st
   if (!data.ok()) return std::move(data).error();
   const Value* name = string_member(*data.value(), "state_name");
   if (name == nullptr) {
-    return ApiError{ErrorReason::bad_response, "answer has no string data.state_name",
-                    http_status};
+    return ApiError{ErrorReason::bad_response, "answer has no string data.state_name", http_status};
   }
   std::string state = text::bounded_utf8(view_of(*name), kMaxStateNameBytes);
-  if (state.empty()) return ApiError{ErrorReason::bad_response, "data.state_name is empty", http_status};
+  if (state.empty())
+    return ApiError{ErrorReason::bad_response, "data.state_name is empty", http_status};
   return state;
 }
 

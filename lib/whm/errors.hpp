@@ -16,7 +16,7 @@ std::string_view to_string(ErrorReason reason) noexcept;
 
 struct ApiError {
   ErrorReason reason;
-  std::string message;     // for people: what failed and, where known, why (never the token)
+  std::string message;       // for people: what failed and, where known, why (never the token)
   unsigned http_status = 0;  // the HTTP status when one was received, else 0
 };
 

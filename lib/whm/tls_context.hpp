@@ -13,14 +13,14 @@
 namespace wte::whm {
 
 // A tls error naming the CA file and OpenSSL's reason when the file cannot be used.
-Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(const Endpoint& endpoint);
+Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
+    const Endpoint& endpoint);
 
-// Applies to an asio or Beast TLS stream the per-connection settings: SNI (for names, not addresses), and host-name
-// verification whose failure is reported as X509_V_ERR_HOSTNAME_MISMATCH so the message
-// can say why the handshake failed.
+// Applies to an asio or Beast TLS stream the per-connection settings: SNI (for names, not
+// addresses), and host-name verification whose failure is reported as X509_V_ERR_HOSTNAME_MISMATCH
+// so the message can say why the handshake failed.
 template <class TlsStream>
-void configure_tls_stream(TlsStream& stream, const std::string& host,
-                          bool verify);
+void configure_tls_stream(TlsStream& stream, const std::string& host, bool verify);
 
 // "hostname mismatch", "self-signed certificate"...: OpenSSL's verdict on the peer's
 // certificate after a failed handshake; empty when the certificate was not the problem.
@@ -40,8 +40,7 @@ class HostNameCheck {
 };
 
 template <class TlsStream>
-void configure_tls_stream(TlsStream& stream, const std::string& host,
-                          bool verify) {
+void configure_tls_stream(TlsStream& stream, const std::string& host, bool verify) {
   boost::system::error_code ignored;  // both calls only fail on out-of-memory
   if (verify) {
     stream.set_verify_mode(boost::asio::ssl::verify_peer, ignored);

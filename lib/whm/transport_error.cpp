@@ -10,12 +10,18 @@ namespace http = boost::beast::http;
 
 std::string_view to_string(Phase phase) noexcept {
   switch (phase) {
-    case Phase::queue: return "waiting for a free connection";
-    case Phase::resolve: return "resolving the host";
-    case Phase::connect: return "connecting";
-    case Phase::handshake: return "in the TLS handshake";
-    case Phase::write: return "sending the request";
-    case Phase::read: return "reading the response";
+    case Phase::queue:
+      return "waiting for a free connection";
+    case Phase::resolve:
+      return "resolving the host";
+    case Phase::connect:
+      return "connecting";
+    case Phase::handshake:
+      return "in the TLS handshake";
+    case Phase::write:
+      return "sending the request";
+    case Phase::read:
+      return "reading the response";
   }
   return "?";
 }
@@ -25,9 +31,9 @@ namespace {
 ApiError read_failure(const TransportFailure& f, const FailureContext& c) {
   const std::string where(c.where);
   if (f.ec == http::error::body_limit) {
-    return {ErrorReason::too_large,
-            "response from " + where + " exceeds the limit of " + std::to_string(c.body_limit) +
-                " bytes (max_response_bytes)"};
+    return {ErrorReason::too_large, "response from " + where + " exceeds the limit of " +
+                                        std::to_string(c.body_limit) +
+                                        " bytes (max_response_bytes)"};
   }
   if (f.ec == http::error::header_limit) {
     return {ErrorReason::too_large, "response header from " + where + " is too large"};
@@ -36,9 +42,9 @@ ApiError read_failure(const TransportFailure& f, const FailureContext& c) {
     return {ErrorReason::connect,
             where + " closed the connection without answering (" + f.ec.message() + ")"};
   }
-  const bool parse_error = f.ec.category() == http::make_error_code(http::error::body_limit).category() &&
-                           f.ec != http::error::partial_message &&
-                           f.ec != http::error::end_of_stream;
+  const bool parse_error =
+      f.ec.category() == http::make_error_code(http::error::body_limit).category() &&
+      f.ec != http::error::partial_message && f.ec != http::error::end_of_stream;
   if (parse_error) {
     return {ErrorReason::bad_response,
             "malformed HTTP response from " + where + ": " + f.ec.message()};
@@ -74,7 +80,8 @@ ApiError describe_failure(const TransportFailure& f, const FailureContext& c) {
     case Phase::write:
       return {ErrorReason::connect,
               "connection to " + where + " lost while sending the request: " + f.ec.message()};
-    case Phase::read: return read_failure(f, c);
+    case Phase::read:
+      return read_failure(f, c);
   }
   return {ErrorReason::connect, "request to " + where + " failed: " + f.ec.message()};
 }

@@ -98,7 +98,7 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   std::shared_ptr<asio::ssl::context> tls_;
   std::optional<ApiError> setup_error_;
   ClientStats stats_;
-  std::deque<RequestPtr> queue_;    // waiting for a free connection slot
+  std::deque<RequestPtr> queue_;     // waiting for a free connection slot
   std::vector<RequestPtr> running_;  // each on its own connection
   std::vector<std::shared_ptr<Connection>> idle_;
   bool closed_ = false;
@@ -147,7 +147,8 @@ void WhmClient::Core::start(const RequestPtr& request, bool fresh_only) {
   }
   connection->run(request->target, request->deadline,
                   [weak = weak_from_this(), request](ExchangeOutcome outcome) {
-                    if (auto self = weak.lock()) self->on_exchange_done(request, std::move(outcome));
+                    if (auto self = weak.lock())
+                      self->on_exchange_done(request, std::move(outcome));
                   });
 }
 
@@ -230,50 +231,56 @@ void WhmClient::Core::shutdown() {
 WhmClient::WhmClient(asio::io_context& io, Endpoint endpoint)
     : core_(std::make_shared<Core>(io, std::move(endpoint))) {}
 
-WhmClient::~WhmClient() { core_->shutdown(); }
+WhmClient::~WhmClient() {
+  core_->shutdown();
+}
 
 void WhmClient::get_session_state(std::string session_id,
                                   std::function<void(Result<std::string>)> done) {
-  core_->submit(state_request_target(session_id),
-                [weak = std::weak_ptr<Core>(core_), done = std::move(done)](Result<RawResponse> r) {
-                  auto core = weak.lock();
-                  if (!core) return;
-                  Result<std::string> out =
-                      r.ok() ? parse_state_response(r.value().body, r.value().status,
-                                                    r.value().content_type)
-                             : Result<std::string>(std::move(r).error());
-                  if (!out.ok()) {
-                    ApiError error = std::move(out).error();
-                    core->redact_error(error);
-                    return done(std::move(error));
-                  }
-                  done(std::move(out));
-                });
+  core_->submit(state_request_target(session_id), [weak = std::weak_ptr<Core>(core_),
+                                                   done = std::move(done)](Result<RawResponse> r) {
+    auto core = weak.lock();
+    if (!core) return;
+    Result<std::string> out =
+        r.ok() ? parse_state_response(r.value().body, r.value().status, r.value().content_type)
+               : Result<std::string>(std::move(r).error());
+    if (!out.ok()) {
+      ApiError error = std::move(out).error();
+      core->redact_error(error);
+      return done(std::move(error));
+    }
+    done(std::move(out));
+  });
 }
 
 void WhmClient::fetch_session_log(std::string session_id,
                                   std::function<void(Result<LogBody>)> done) {
-  core_->submit(log_request_target(session_id),
-                [weak = std::weak_ptr<Core>(core_), done = std::move(done)](Result<RawResponse> r) {
-                  auto core = weak.lock();
-                  if (!core) return;
-                  Result<LogBody> out =
-                      r.ok() ? parse_log_response(std::move(r.value().body), r.value().status,
-                                                  r.value().content_type)
-                             : Result<LogBody>(std::move(r).error());
-                  if (!out.ok()) {
-                    ApiError error = std::move(out).error();
-                    core->redact_error(error);
-                    return done(std::move(error));
-                  }
-                  done(std::move(out));
-                });
+  core_->submit(log_request_target(session_id), [weak = std::weak_ptr<Core>(core_),
+                                                 done = std::move(done)](Result<RawResponse> r) {
+    auto core = weak.lock();
+    if (!core) return;
+    Result<LogBody> out = r.ok() ? parse_log_response(std::move(r.value().body), r.value().status,
+                                                      r.value().content_type)
+                                 : Result<LogBody>(std::move(r).error());
+    if (!out.ok()) {
+      ApiError error = std::move(out).error();
+      core->redact_error(error);
+      return done(std::move(error));
+    }
+    done(std::move(out));
+  });
 }
 
-void WhmClient::cancel_all() { core_->cancel_all(); }
+void WhmClient::cancel_all() {
+  core_->cancel_all();
+}
 
-const ClientStats& WhmClient::stats() const noexcept { return core_->stats(); }
+const ClientStats& WhmClient::stats() const noexcept {
+  return core_->stats();
+}
 
-const Endpoint& WhmClient::endpoint() const noexcept { return core_->endpoint(); }
+const Endpoint& WhmClient::endpoint() const noexcept {
+  return core_->endpoint();
+}
 
 }  // namespace wte::whm

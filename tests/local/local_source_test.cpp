@@ -202,6 +202,29 @@ TEST_CASE("FAILED and ABORTED sessions finish too; descriptors of finished sessi
   check_matches_disk(h, tree);
 }
 
+TEST_CASE("a final row before the log ends: the session waits for the log to end or go quiet") {
+  TempDir dir;
+  SessionTree tree(tree_spec(dir.path(), 1));
+  tree.advance(0, 10);
+  Harness h(dir.path());  // poll_interval 5 s: "quiet" is 15 s without growth
+  h.source->poll_now();
+  tree.table().set_state(tree.id(0), 200, 1598991100);  // FAILED, say cPanel
+  h.now += 1;
+  h.source->poll_now();
+  CHECK_FALSE(h.sessions()[tree.id(0)].finished);
+  tree.advance(0, 5);  // the last lines arrive after the row
+  h.now += 10;
+  h.source->poll_now();
+  CHECK_FALSE(h.sessions()[tree.id(0)].finished);
+  CHECK(h.sessions()[tree.id(0)].summary == summary_of_file(tree.log_path(0)));
+  h.now += 16;
+  h.source->poll_now();
+  const auto s = h.sessions()[tree.id(0)];
+  CHECK(s.finished);
+  CHECK(s.api_state == "FAILED");
+  CHECK(s.summary == summary_of_file(tree.log_path(0)));
+}
+
 TEST_CASE("truncation and replacement of a session's log are resets, counted") {
   TempDir dir;
   SessionTree tree(tree_spec(dir.path(), 2));

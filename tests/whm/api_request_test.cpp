@@ -26,9 +26,9 @@ TEST_CASE("log request target") {
 }
 
 TEST_CASE("invalid ids and log names are refused before they reach a URL") {
-  for (const std::string& bad : {std::string("../x"), std::string("a%2Fb"),
-                                std::string("a\0b", 3), std::string(65, 'a'), std::string(""),
-                                std::string("a&logfile=x"), std::string("a b"), std::string("a/b")}) {
+  for (const std::string& bad :
+       {std::string("../x"), std::string("a%2Fb"), std::string("a\0b", 3), std::string(65, 'a'),
+        std::string(""), std::string("a&logfile=x"), std::string("a b"), std::string("a/b")}) {
     CAPTURE(bad);
     CHECK_FALSE(state_request_target(bad));
     CHECK_FALSE(log_request_target(bad));

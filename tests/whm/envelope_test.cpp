@@ -67,8 +67,8 @@ TEST_CASE("parse_state_response: table") {
       {"trailing garbage", 200, kJson, envelope(R"({"state_name":"RUNNING"})", "1") + "xx", false,
        "invalid JSON", ErrorReason::bad_response},
       {"trailing NUL", 200, kJson,
-       envelope(R"({"state_name":"RUNNING"})", "1") + std::string("\0{}", 3), false,
-       "invalid JSON", ErrorReason::bad_response},
+       envelope(R"({"state_name":"RUNNING"})", "1") + std::string("\0{}", 3), false, "invalid JSON",
+       ErrorReason::bad_response},
       {"not an object", 200, kJson, "[1,2,3]", false, "not a JSON object"},
       {"no metadata", 200, kJson, R"({"data":{"state_name":"RUNNING"}})", false, "metadata"},
       {"result 2", 200, kJson, envelope(R"({"state_name":"RUNNING"})", "2"), false,
@@ -76,8 +76,7 @@ TEST_CASE("parse_state_response: table") {
       {"result null", 200, kJson, envelope(R"({"state_name":"RUNNING"})", "null"), false,
        "metadata.result"},
       {"data not object", 200, kJson, envelope("[]", "1"), false, "data object"},
-      {"state_name number", 200, kJson, envelope(R"({"state_name":20})", "1"), false,
-       "state_name"},
+      {"state_name number", 200, kJson, envelope(R"({"state_name":20})", "1"), false, "state_name"},
       {"state_name missing", 200, kJson, envelope(R"({"state":20})", "1"), false, "state_name"},
       {"state_name empty", 200, kJson, envelope(R"({"state_name":""})", "1"), false, "empty"},
   };
@@ -103,7 +102,8 @@ TEST_CASE("api failure reasons are bounded and made valid UTF-8") {
   CHECK(r.error().message.size() <= kMaxReasonBytes);
   CHECK(r.error().message.starts_with("API failure: xxx"));
 
-  const auto bad_utf8 = parse_state_response(envelope("{}", "0", "\"bad \xff\xfe byte\""), 200, kJson);
+  const auto bad_utf8 =
+      parse_state_response(envelope("{}", "0", "\"bad \xff\xfe byte\""), 200, kJson);
   REQUIRE_FALSE(bad_utf8.ok());
   CHECK(bad_utf8.error().message.find('\xff') == std::string::npos);
   CHECK(bad_utf8.error().message.starts_with("bad "));
@@ -168,19 +168,24 @@ TEST_CASE("parse_log_response: errors") {
   CHECK(failed.error().message == "API failure: The log file does not exist.");
   CHECK(parse_log_response("{\"data\":{\"log\":\"abc", 200, kJson).error().reason ==
         ErrorReason::bad_response);
-  CHECK(parse_log_response("{\"data\":{\"log\":\"\\uZZZZ\"},\"metadata\":{\"result\":1}}", 200,
-                           kJson)
-            .error()
-            .reason == ErrorReason::bad_response);
+  CHECK(
+      parse_log_response("{\"data\":{\"log\":\"\\uZZZZ\"},\"metadata\":{\"result\":1}}", 200, kJson)
+          .error()
+          .reason == ErrorReason::bad_response);
   CHECK(parse_log_response("forbidden", 403, "text/plain").error().reason == ErrorReason::auth);
   CHECK(parse_log_response("", 502, "").error().message == "HTTP 502");
 }
 
 TEST_CASE("parse_log_response: invalid UTF-8 in the log is passed through for the engine") {
-  const std::string body = envelope("{\"log\":\"a\xff" "b\\n\"}", "1");
+  const std::string body = envelope(
+      "{\"log\":\"a\xff"
+      "b\\n\"}",
+      "1");
   const auto result = parse_log_response(std::string(body), 200, kJson);
   REQUIRE(result.ok());
-  CHECK(result.value().log == "a\xff" "b\n");
+  CHECK(result.value().log ==
+        "a\xff"
+        "b\n");
 }
 
 TEST_CASE("clean_server_text") {

@@ -118,8 +118,8 @@ TestCertificates::TestCertificates() : dir_(fresh_dir()) {
   write_key(dir_ / "localhost.key", localhost_key.get());
 
   Key wrong_key = new_key();
-  Cert wrong = make_cert(wrong_key.get(), "wrong.example", 3, ca.get(), ca_key.get(),
-                         "DNS:wrong.example");
+  Cert wrong =
+      make_cert(wrong_key.get(), "wrong.example", 3, ca.get(), ca_key.get(), "DNS:wrong.example");
   write_cert(dir_ / "wrong.pem", wrong.get());
   write_key(dir_ / "wrong.key", wrong_key.get());
 }

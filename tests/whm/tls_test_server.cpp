@@ -18,8 +18,8 @@ using tcp = asio::ip::tcp;
 class Session;
 
 struct TlsTestServer::State {
-  State(asio::io_context& context, Handler h) : io(context), tls(asio::ssl::context::tls_server),
-                                           acceptor(io), handler(std::move(h)) {}
+  State(asio::io_context& context, Handler h)
+      : io(context), tls(asio::ssl::context::tls_server), acceptor(io), handler(std::move(h)) {}
   asio::io_context& io;
   asio::ssl::context tls;
   tcp::acceptor acceptor;
@@ -104,11 +104,10 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       response_.prepare_payload();
     }
-    http::async_write(stream_, response_,
-                      [self = shared_from_this()](error_code ec, std::size_t) {
-                        if (ec || self->reply_.action == Action::respond_close) return self->close();
-                        self->read();
-                      });
+    http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+      if (ec || self->reply_.action == Action::respond_close) return self->close();
+      self->read();
+    });
   }
 
   std::shared_ptr<TlsTestServer::State> state_;
@@ -149,7 +148,9 @@ TlsTestServer::TlsTestServer(asio::io_context& io, const std::string& cert_file,
   accept_next(state_);
 }
 
-TlsTestServer::~TlsTestServer() { stop(); }
+TlsTestServer::~TlsTestServer() {
+  stop();
+}
 
 void TlsTestServer::stop() {
   state_->stopped = true;
@@ -161,11 +162,21 @@ void TlsTestServer::stop() {
   state_->sessions.clear();
 }
 
-std::string TlsTestServer::port() const { return state_->port; }
+std::string TlsTestServer::port() const {
+  return state_->port;
+}
 
-const std::vector<SeenRequest>& TlsTestServer::requests() const { return state_->seen; }
-std::size_t TlsTestServer::connections_accepted() const { return state_->accepted; }
-std::size_t TlsTestServer::connections_closed() const { return state_->closed; }
-std::size_t TlsTestServer::max_concurrent_connections() const { return state_->max_open; }
+const std::vector<SeenRequest>& TlsTestServer::requests() const {
+  return state_->seen;
+}
+std::size_t TlsTestServer::connections_accepted() const {
+  return state_->accepted;
+}
+std::size_t TlsTestServer::connections_closed() const {
+  return state_->closed;
+}
+std::size_t TlsTestServer::max_concurrent_connections() const {
+  return state_->max_open;
+}
 
 }  // namespace wte::whm::test

@@ -23,10 +23,10 @@ struct SeenRequest {
 };
 
 enum class Action {
-  respond,          // send the answer, keep the connection open
-  respond_close,    // send the answer (still saying keep-alive), then drop the connection
-  never_answer,     // read the request and stay silent
-  cut_mid_body,     // announce `body.size() * 2` bytes, send `body`, then drop the connection
+  respond,        // send the answer, keep the connection open
+  respond_close,  // send the answer (still saying keep-alive), then drop the connection
+  never_answer,   // read the request and stay silent
+  cut_mid_body,   // announce `body.size() * 2` bytes, send `body`, then drop the connection
 };
 
 struct Reply {

@@ -122,7 +122,9 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE_FIXTURE(Fixture, "ok: JSON answer, request headers and target") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "application/json", state_body("RUNNING")}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "application/json", state_body("RUNNING")};
+  });
   WhmClient client(io, endpoint(srv->port()));
   auto out = get_state(client);
   CHECK_FALSE(out->done());  // never inline
@@ -132,7 +134,8 @@ TEST_CASE_FIXTURE(Fixture, "ok: JSON answer, request headers and target") {
   REQUIRE(srv->requests().size() == 1);
   const SeenRequest& seen = srv->requests()[0];
   CHECK(seen.target == std::string("/json-api/get_transfer_session_state?api.version=1&"
-                                   "transfer_session_id=") + kSession);
+                                   "transfer_session_id=") +
+                           kSession);
   CHECK(seen.authorization == std::string("whm root:") + kToken);
   CHECK(seen.host == "localhost:" + srv->port());
   CHECK(seen.user_agent == "whm_transfer_exporter");
@@ -143,7 +146,8 @@ TEST_CASE_FIXTURE(Fixture, "ok: JSON answer, request headers and target") {
 }
 
 TEST_CASE_FIXTURE(Fixture, "ok: old style chunked text/plain log") {
-  const std::string escaped = R"({\"pid\":\"30831\",\"contents\":{\"msg\":\"\u201croot\u201d\"}}\n)";
+  const std::string escaped =
+      R"({\"pid\":\"30831\",\"contents\":{\"msg\":\"\u201croot\u201d\"}}\n)";
   std::string escaped_big;
   for (int i = 0; i < 3000; ++i) escaped_big += escaped;
   auto srv = server([&](const SeenRequest&) {
@@ -153,7 +157,8 @@ TEST_CASE_FIXTURE(Fixture, "ok: old style chunked text/plain log") {
   auto out = get_log(client);
   REQUIRE(run_until([&] { return out->done(); }));
   REQUIRE(out->result->ok());
-  const std::string line = "{\"pid\":\"30831\",\"contents\":{\"msg\":\"\xe2\x80\x9croot\xe2\x80\x9d\"}}\n";
+  const std::string line =
+      "{\"pid\":\"30831\",\"contents\":{\"msg\":\"\xe2\x80\x9croot\xe2\x80\x9d\"}}\n";
   CHECK(out->result->value().log.size() == 3000 * line.size());
   CHECK(out->result->value().log.substr(0, line.size()) == line);
   REQUIRE(srv->requests().size() == 1);
@@ -183,16 +188,19 @@ TEST_CASE_FIXTURE(Fixture, "server answers map to reasons") {
 }
 
 TEST_CASE_FIXTURE(Fixture, "a server echoing the token never gets it into a message") {
-  const auto echoed = state_with({200, "application/json",
-                                  std::string(R"({"metadata":{"result":0,"reason":"bad token whm root:)") +
-                                      kToken + R"("}})"});
+  const auto echoed =
+      state_with({200, "application/json",
+                  std::string(R"({"metadata":{"result":0,"reason":"bad token whm root:)") + kToken +
+                      R"("}})"});
   REQUIRE_FALSE(echoed.ok());
   CHECK(echoed.error().message.find(kToken) == std::string::npos);
   CHECK(echoed.error().message.find("<redacted>") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a server that never answers hits the deadline") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "", "", false, Action::never_answer}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "", "", false, Action::never_answer};
+  });
   Endpoint e = endpoint(srv->port());
   e.timeout = 300ms;
   WhmClient client(io, e);
@@ -215,7 +223,8 @@ TEST_CASE_FIXTURE(Fixture, "a server that never answers hits the deadline") {
 }
 
 TEST_CASE_FIXTURE(Fixture, "a body cut short is a bad response") {
-  auto r = state_with({200, "application/json", std::string(100, ' '), false, Action::cut_mid_body});
+  auto r =
+      state_with({200, "application/json", std::string(100, ' '), false, Action::cut_mid_body});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().reason == ErrorReason::bad_response);
 }
@@ -312,7 +321,9 @@ TEST_CASE_FIXTURE(Fixture, "connection refused is a connect error") {
 }
 
 TEST_CASE_FIXTURE(Fixture, "keep-alive: two requests, one connection, one handshake") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "application/json", state_body("RUNNING")}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "application/json", state_body("RUNNING")};
+  });
   WhmClient client(io, endpoint(srv->port()));
   auto first = get_state(client);
   REQUIRE(run_until([&] { return first->done(); }));
@@ -373,7 +384,9 @@ TEST_CASE_FIXTURE(Fixture, "at most max_connections at once; the rest wait their
 }
 
 TEST_CASE_FIXTURE(Fixture, "a deadline also covers the wait for a free connection") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "", "", false, Action::never_answer}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "", "", false, Action::never_answer};
+  });
   Endpoint e = endpoint(srv->port());
   e.max_connections = 1;
   e.timeout = 200ms;
@@ -389,7 +402,9 @@ TEST_CASE_FIXTURE(Fixture, "a deadline also covers the wait for a free connectio
 }
 
 TEST_CASE_FIXTURE(Fixture, "cancel_all calls every callback once") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "", "", false, Action::never_answer}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "", "", false, Action::never_answer};
+  });
   Endpoint e = endpoint(srv->port());
   e.max_connections = 1;
   e.timeout = 10000ms;
@@ -418,7 +433,9 @@ TEST_CASE_FIXTURE(Fixture, "cancel_all calls every callback once") {
 }
 
 TEST_CASE_FIXTURE(Fixture, "destroying the client with requests in flight is safe") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "", "", false, Action::never_answer}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "", "", false, Action::never_answer};
+  });
   Endpoint e = endpoint(srv->port());
   e.max_connections = 1;
   auto client = std::make_unique<WhmClient>(io, e);
@@ -431,7 +448,9 @@ TEST_CASE_FIXTURE(Fixture, "destroying the client with requests in flight is saf
   CHECK(queued->calls == 0);
 
   SUBCASE("also from inside a callback") {
-    auto ok_srv = server([](const SeenRequest&) { return Reply{200, "application/json", state_body("PAUSED")}; });
+    auto ok_srv = server([](const SeenRequest&) {
+      return Reply{200, "application/json", state_body("PAUSED")};
+    });
     auto owner = std::make_unique<WhmClient>(io, endpoint(ok_srv->port()));
     int calls = 0;
     owner->get_session_state(kSession, [&](Result<std::string> r) {
@@ -447,7 +466,9 @@ TEST_CASE_FIXTURE(Fixture, "destroying the client with requests in flight is saf
 }
 
 TEST_CASE_FIXTURE(Fixture, "invalid ids are refused without a request") {
-  auto srv = server([](const SeenRequest&) { return Reply{200, "application/json", state_body("RUNNING")}; });
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "application/json", state_body("RUNNING")};
+  });
   WhmClient client(io, endpoint(srv->port()));
   auto bad = get_state(client, "../x");
   auto bad_log = get_log(client, std::string("a\0b", 3));
