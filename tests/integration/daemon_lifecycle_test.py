@@ -1,0 +1,161 @@
+"""Lifecycle of the exporter process: registration API (token, validation, persistence
+across a SIGKILL restart), the `sessions` and `check-config` subcommands, SIGHUP with a bad
+config, POST /-/reload, SIGTERM exiting 0 quickly, and no token in any output."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import unittest
+
+from harness import (EXPORTER, Exporter, Simulator, TOKEN, metric, new_workdir, wait_for,
+                     write_config)
+
+API_TOKEN = "API-bearer-0123456789abcdef0123456789"
+
+
+class LifecycleTest(unittest.TestCase):
+    def setUp(self):
+        self.work = new_workdir()
+        self.sim = Simulator(self.work, "--hosts", "2", "--sessions-per-host", "2",
+                             "--accounts", "300", "--rate", "20", "--seed", "9")
+        self.api_token_file = os.path.join(self.work, "api.token")
+        with open(self.api_token_file, "w") as f:
+            f.write(API_TOKEN + "\n")
+        os.chmod(self.api_token_file, 0o600)
+        # Only the first session of each host is configured; the second is registered.
+        hosts = [dict(h, sessions=h["sessions"][:1]) for h in self.sim.hosts]
+        self.config = write_config(self.work, self.sim, hosts=hosts,
+                                   extra=f"api:\n  bearer_token_file: {self.api_token_file}")
+        self.exporter = Exporter(self.work, self.config)
+        self.outputs = []
+
+    def tearDown(self):
+        self.outputs.append(self.exporter.process.output())
+        self.exporter.stop()
+        self.sim.stop()
+        for text in self.outputs:
+            self.assertNotIn(TOKEN, text)
+            self.assertNotIn(API_TOKEN, text)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def register(self, host, sid, token=API_TOKEN):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.exporter.request("POST", "/api/v1/sessions",
+                                     json.dumps({"host": host, "session_id": sid}), headers)
+
+    def watched(self):
+        return {(s["host"], s["session_id"]) for s in self.exporter.sessions()["sessions"]}
+
+    def cli(self, *args, env_token=True):
+        env = dict(os.environ)
+        if env_token:
+            env["WHM_TRANSFER_EXPORTER_API_TOKEN"] = API_TOKEN
+        r = subprocess.run([EXPORTER, *args], capture_output=True, timeout=30, env=env)
+        self.outputs.append((r.stdout + r.stderr).decode("utf-8", "replace"))
+        return r
+
+    def test_registration_requires_the_token_and_valid_ids(self):
+        h = self.sim.hosts[0]
+        extra = h["sessions"][1]
+        self.assertEqual(self.register(h["name"], extra, token=None)[0], 401)
+        self.assertEqual(self.register(h["name"], extra, token="wrong")[0], 401)
+        for bad in ("../etc", "a%2Fb", "a/b", "a\u0000b", "x" * 65, "", "id with space"):
+            self.assertEqual(self.register(h["name"], bad)[0], 400, bad)
+        self.assertEqual(self.register("no-such-host", extra)[0], 404)
+        status, _ = self.exporter.request("DELETE", f"/api/v1/sessions/{h['name']}/..%2Fx",
+                                          headers={"Authorization": f"Bearer {API_TOKEN}"})
+        self.assertEqual(status, 400)
+        self.assertNotIn((h["name"], extra), self.watched())
+
+    def test_registered_sessions_are_polled_and_survive_a_sigkill_restart(self):
+        h = self.sim.hosts[0]
+        extra = h["sessions"][1]
+        self.assertEqual(self.register(h["name"], extra)[0], 201)
+        wait_for(lambda: any(s["session_id"] == extra and s["summary"]["session"]["lines"] > 0
+                             for s in self.exporter.sessions()["sessions"]),
+                 what="registered session polled")
+        self.outputs.append(self.exporter.process.output())
+        self.exporter.stop(signal.SIGKILL)
+        self.exporter = Exporter(self.work, self.config)
+        wait_for(lambda: (h["name"], extra) in self.watched(), what="registration kept")
+        # And removal, persisted too.
+        status, _ = self.exporter.request("DELETE", f"/api/v1/sessions/{h['name']}/{extra}",
+                                          headers={"Authorization": f"Bearer {API_TOKEN}"})
+        self.assertEqual(status, 200)
+        self.assertNotIn((h["name"], extra), self.watched())
+        self.outputs.append(self.exporter.process.output())
+        self.exporter.stop(signal.SIGKILL)
+        self.exporter = Exporter(self.work, self.config)
+        time.sleep(0.5)
+        self.assertNotIn((h["name"], extra), self.watched())
+
+    def test_sessions_subcommand(self):
+        h = self.sim.hosts[1]
+        url = f"--url=http://127.0.0.1:{self.exporter.port}"
+        r = self.cli("sessions", "add", h["name"], h["sessions"][1], url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.cli("sessions", "list", url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(h["sessions"][1], r.stdout.decode())
+        r = self.cli("sessions", "remove", h["name"], h["sessions"][1], url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.cli("sessions", "add", h["name"], h["sessions"][1], url, env_token=False)
+        self.assertEqual(r.returncode, 2)  # no token: refused before any request
+        r = self.cli("sessions", "add", h["name"], "../x", url)
+        self.assertEqual(r.returncode, 1)  # the server's 400
+
+    def test_sighup_with_a_bad_config_keeps_the_old_one(self):
+        wait_for(lambda: len(self.watched()) == 2, what="two sessions")
+        with open(self.config) as f:
+            good = f.read()
+        with open(self.config, "w") as f:
+            f.write(good + "bogus_key: 1\n")
+        self.exporter.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: metric(self.exporter.metrics(),
+                                "whm_transfer_config_last_reload_successful") == 0.0,
+                 what="reload failure visible")
+        self.assertIn("config reload failed", self.exporter.process.output())
+        self.assertEqual(len(self.watched()), 2)  # still running on the old config
+        polls = metric(self.exporter.metrics(), "whm_transfer_host_poll_duration_seconds_count",
+                       host=self.sim.hosts[0]["name"])
+        wait_for(lambda: metric(self.exporter.metrics(),
+                                "whm_transfer_host_poll_duration_seconds_count",
+                                host=self.sim.hosts[0]["name"]) > polls, what="still polling")
+        # Fixed, and reloaded over HTTP: only one host left.
+        with open(self.config, "w") as f:
+            f.write(good.split("  - name: " + self.sim.hosts[1]["name"])[0])
+        status, body = self.exporter.request("POST", "/-/reload")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(metric(self.exporter.metrics(),
+                                "whm_transfer_config_last_reload_successful"), 1.0)
+        self.assertEqual({h for h, _ in self.watched()}, {self.sim.hosts[0]["name"]})
+
+    def test_sigterm_exits_0_within_2_seconds(self):
+        self.sim.fault(self.sim.hosts[0]["name"], "hang")  # a request in flight
+        time.sleep(1.5)
+        start = time.monotonic()
+        code = self.exporter.stop(signal.SIGTERM)
+        self.assertEqual(code, 0)
+        self.assertLess(time.monotonic() - start, 2.0)
+
+    def test_check_config(self):
+        r = self.cli("check-config", self.config)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bad = os.path.join(self.work, "bad.yml")
+        with open(bad, "w") as f:
+            f.write("poll_interval: 15x\nhosts:\n  - name: a\n    url: http://x\n    token: secret\n")
+        r = self.cli("check-config", bad)
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        self.assertIn(f"{bad}:1:", err)
+        self.assertIn("poll_interval", err)
+        self.assertIn("hosts[0].url", err)
+        self.assertNotIn("secret", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
