@@ -69,7 +69,10 @@ std::optional<Args> split_args(std::span<const std::string> args,
 
 }  // namespace
 
-int run_check_config(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+int run_check_config(std::span<const std::string> all, std::ostream& out, std::ostream& err) {
+  // `check-config FILE` and `check-config --config FILE` both work.
+  std::span<const std::string> args = all;
+  if (args.size() == 2 && args[0] == "--config") args = args.subspan(1);
   if (args.size() != 1 || args[0].starts_with("-")) {
     err << "usage: whm_transfer_exporter check-config FILE\n";
     return 2;

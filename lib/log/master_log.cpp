@@ -18,7 +18,7 @@ void MasterLog::line(std::string_view text) {
 void MasterLog::feed(std::string_view chunk) {
   bytes_fed_ += chunk.size();
   splitter_.feed(
-      chunk, [this](std::string_view l) { line(l); }, [this] { model_.count_malformed(); });
+      chunk, [this](std::string_view l) { line(l); }, [this] { model_.count_overlong(); });
   model_.set_pending_bytes(splitter_.pending_bytes());
 }
 

@@ -75,6 +75,7 @@ struct SessionInfo {
   std::uint64_t lines = 0;
   std::uint64_t malformed_lines = 0;
   std::uint64_t pending_bytes = 0;
+  std::uint64_t overlong_lines = 0;  // the malformed lines that were over the length limit
   bool operator==(const SessionInfo&) const = default;
 };
 
@@ -84,6 +85,10 @@ class SessionModel {
 
   void apply(const LogEvent& event);
   void count_malformed() noexcept { ++info_.malformed_lines; }
+  void count_overlong() noexcept {
+    ++info_.malformed_lines;
+    ++info_.overlong_lines;
+  }
   void set_pending_bytes(std::uint64_t n) noexcept { info_.pending_bytes = n; }
 
   const SessionInfo& info() const noexcept { return info_; }

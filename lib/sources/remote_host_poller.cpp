@@ -192,9 +192,11 @@ void RemoteHostPoller::on_log(const std::string& id, whm::Result<whm::LogBody> r
       logger_.warn("session log changed under us (shorter or different); read again from byte 0",
                    {{"host", name()}, {"session", id}});
       metrics_.add_lines(name(), after.lines, after.malformed_lines);
+      metrics_.record_drop("line_length", after.overlong_lines);
     } else {
       metrics_.add_lines(name(), after.lines - before.lines,
                          after.malformed_lines - before.malformed_lines);
+      metrics_.record_drop("line_length", after.overlong_lines - before.overlong_lines);
     }
     s->set_last_error("");
     // A final state was seen before this fetch: the log is now read to its end.
@@ -210,6 +212,7 @@ void RemoteHostPoller::on_log(const std::string& id, whm::Result<whm::LogBody> r
 void RemoteHostPoller::on_error(const std::string& id, const whm::ApiError& error) {
   const std::string reason(whm::to_string(error.reason));
   metrics_.record_error(name(), reason);
+  if (error.reason == whm::ErrorReason::too_large) metrics_.record_drop("response_size");
   if (round_.errors++ == 0) {
     round_.first_error_reason = reason;
     round_.first_error_message = error.message;

@@ -29,6 +29,7 @@ TEST_CASE("a 10 MB line is skipped without being buffered, the next line still c
   const std::string big(10 << 20, 'x');
   for (std::size_t i = 0; i < big.size(); i += 65536) m.feed(std::string_view(big).substr(i, 65536));
   CHECK(m.info().malformed_lines == 1);
+  CHECK(m.info().overlong_lines == 1);
   m.feed("\n" + control("complete"));
   m.finish();
   CHECK(m.info().malformed_lines == 1);

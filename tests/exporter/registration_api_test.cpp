@@ -1,0 +1,63 @@
+#include "exporter/registration_api.hpp"
+
+#include <doctest/doctest.h>
+
+#include "exporter/shard.hpp"
+
+using namespace wte::exporter;
+
+namespace {
+wte::web::Request with_header(std::string name, std::string value) {
+  wte::web::Request r;
+  r.headers.emplace_back(std::move(name), std::move(value));
+  return r;
+}
+}  // namespace
+
+TEST_CASE("the bearer token: Authorization: Bearer, or X-Api-Token") {
+  CHECK(has_bearer_token(with_header("authorization", "Bearer s3cret"), "s3cret"));
+  CHECK(has_bearer_token(with_header("authorization", "bearer s3cret"), "s3cret"));
+  CHECK(has_bearer_token(with_header("x-api-token", "s3cret"), "s3cret"));
+  CHECK_FALSE(has_bearer_token(with_header("authorization", "Bearer s3cre"), "s3cret"));
+  CHECK_FALSE(has_bearer_token(with_header("authorization", "Basic s3cret"), "s3cret"));
+  CHECK_FALSE(has_bearer_token(wte::web::Request{}, "s3cret"));
+  CHECK_FALSE(has_bearer_token(with_header("x-api-token", ""), ""));  // no token: never allowed
+}
+
+TEST_CASE("register bodies") {
+  const auto ok = parse_register_body(R"({"host":"whm1","session_id":"abc_1"})");
+  REQUIRE(std::holds_alternative<wte::sources::Registration>(ok));
+  CHECK(std::get<wte::sources::Registration>(ok).session_id == "abc_1");
+  for (const char* bad : {"", "[]", "{}", R"({"host":"whm1"})", R"({"host":1,"session_id":"a"})",
+                          R"({"host":"whm1","session_id":"../x"})",
+                          R"({"host":"../x","session_id":"a"})",
+                          R"({"host":"whm1","session_id":"a\u0000b"})"}) {
+    CAPTURE(bad);
+    const auto r = parse_register_body(bad);
+    REQUIRE(std::holds_alternative<wte::web::Response>(r));
+    CHECK(std::get<wte::web::Response>(r).status == 400);
+  }
+}
+
+TEST_CASE("unregister paths are never decoded, so no escape can smuggle a separator") {
+  const std::string prefix = "/api/v1/sessions/";
+  CHECK(std::holds_alternative<wte::sources::Registration>(
+      parse_unregister_path("/api/v1/sessions/whm1/abc", prefix)));
+  for (const char* bad : {"/api/v1/sessions/whm1/a%2Fb", "/api/v1/sessions/whm1/../x",
+                          "/api/v1/sessions/whm1", "/api/v1/sessions/%2E%2E/x",
+                          "/api/v1/sessions/whm1/a/b"}) {
+    CAPTURE(bad);
+    CHECK(std::holds_alternative<wte::web::Response>(parse_unregister_path(bad, prefix)));
+  }
+}
+
+TEST_CASE("shards: every host in exactly one shard, stable hash") {
+  static_assert(fnv1a64("") == 14695981039346656037ull);
+  static_assert(fnv1a64("a") == 0xaf63dc4c8601ec8cull);
+  for (const char* host : {"whm1", "whm2", "sim0", "a.example.com"}) {
+    int owners = 0;
+    for (unsigned i = 0; i < 3; ++i) owners += in_shard(host, i, 3) ? 1 : 0;
+    CHECK(owners == 1);
+    CHECK(in_shard(host, 0, 1));
+  }
+}

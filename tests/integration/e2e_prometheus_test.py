@@ -1,0 +1,270 @@
+"""End to end with a real Prometheus: whm-sim's demo story (one failed account, one with
+dangerous items) -> the exporter -> Prometheus scraping it every second with the shipped alert
+rules (`for:` shortened to 0s in a copy) -> the alerts fire with the right labels, every rule
+evaluates cleanly, and every PromQL expression of the Grafana dashboard runs and returns data.
+
+Prometheus cannot listen on port 0 and say which port it got, so it gets a port that was free
+a moment ago (retried if someone takes it in between), on 127.0.0.1 only."""
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from e2e_common import (REPO, dangerous_items, demo_simulator, failed_items, free_port,
+                        require_tool, wait_all_finished)
+from harness import Exporter, Process, new_workdir, wait_for, write_config
+
+sys.path.insert(0, os.path.join(REPO, "tests", "ops"))
+import dashboard_queries  # noqa: E402  (tests/ops, not a package)
+
+PROMETHEUS = "/usr/bin/prometheus"
+JOB = "whm_transfer_exporter"  # the job name config/prometheus/scrape.yml and the rules assume
+DASHBOARD = os.path.join(REPO, "config", "grafana", "whm-transfers.json")
+ALERTS = os.path.join(REPO, "config", "prometheus", "alerts.yml")
+# Grafana's built-in variables, fixed for a Prometheus that has only seconds of data.
+BUILTINS = {"__rate_interval": "1m", "__interval": "15s", "__range": "5m"}
+# Expressions allowed to return no series after a healthy demo run, with the reason. Every
+# other dashboard expression must return at least one series.
+MAY_BE_EMPTY = {
+    # Panel 'Time since last activity (running sessions)': every simulated session has
+    # ended (COMPLETED) before the queries run, so no session is RUNNING.
+    'state=~"RUNNING|': "no session is running any more",
+}
+
+
+def shortened_rules(text):
+    """The rules with every `for:` set to 0s, so alerts fire at their first evaluation."""
+    out, n = re.subn(r"(?m)^(\s*for:\s*)\S+\s*$", r"\g<1>0s", text)
+    if n == 0:
+        raise AssertionError("no `for:` found in alerts.yml: the substitution is out of date")
+    return out
+
+
+def prometheus_config(workdir, exporter_port):
+    rules = os.path.join(workdir, "alerts.yml")
+    with open(ALERTS, encoding="utf-8") as f:
+        text = shortened_rules(f.read())
+    with open(rules, "w", encoding="utf-8") as f:
+        f.write(text)
+    path = os.path.join(workdir, "prometheus.yml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"""global:
+  scrape_interval: 1s
+  scrape_timeout: 900ms
+  evaluation_interval: 1s
+rule_files: [{json.dumps(rules)}]
+scrape_configs:
+  - job_name: {JOB}
+    static_configs:
+      - targets: ["127.0.0.1:{exporter_port}"]
+""")
+    return path
+
+
+class Prometheus:
+    """A Prometheus server on 127.0.0.1 with its TSDB in the work directory."""
+
+    def __init__(self, workdir, config):
+        for attempt in range(5):
+            self.port = free_port()
+            self.process = Process(
+                [PROMETHEUS, f"--config.file={config}",
+                 f"--storage.tsdb.path={os.path.join(workdir, f'tsdb{attempt}')}",
+                 f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=info"],
+                f"prometheus{attempt}", workdir)
+            if self._wait_ready(timeout=30):
+                return
+            output = self.process.output()
+            self.process.stop()
+            if "address already in use" not in output:
+                raise AssertionError("Prometheus did not start:\n" + output[-4000:])
+        raise AssertionError("Prometheus found no free port in 5 attempts")
+
+    def _wait_ready(self, timeout):
+        """True once /-/ready answers 200; False if Prometheus exits or the time runs out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.alive():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/-/ready",
+                                            timeout=2) as r:
+                    if r.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        return False
+
+    def api(self, path, **params):
+        """The `data` of a successful API answer; an AssertionError with Prometheus' error
+        otherwise (a 400 for a PromQL parse error says which)."""
+        url = f"http://127.0.0.1:{self.port}/api/v1/{path}"
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                body = json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            body = json.loads(e.read() or b"{}")
+        if body.get("status") != "success":
+            raise AssertionError(f"{path} {params}: {body.get('errorType')}: {body.get('error')}")
+        return body["data"]
+
+    def query(self, expr):
+        data = self.api("query", query=expr)
+        return data["resultType"], data["result"]
+
+    def stop(self):
+        return self.process.stop()
+
+
+def alert_key(alert):
+    ls = alert["labels"]
+    return (ls.get("host"), ls.get("session"), ls.get("queue"), ls.get("item"))
+
+
+class PrometheusEndToEndTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        require_tool(PROMETHEUS)
+        cls.started = time.monotonic()
+        cls.work = new_workdir()
+        # Cleanups run in reverse, also when setUpClass fails half-way.
+        cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
+        cls.sim = demo_simulator(cls.work)
+        cls.addClassCleanup(cls.sim.stop)
+        cls.exporter = Exporter(cls.work, write_config(cls.work, cls.sim, poll_interval="1s"))
+        cls.addClassCleanup(cls.exporter.stop)
+        cls.prometheus = Prometheus(cls.work, prometheus_config(cls.work, cls.exporter.port))
+        cls.addClassCleanup(cls.prometheus.stop)
+        cls.api = wait_all_finished(cls.exporter, 6)
+        wait_for(lambda: cls.prometheus.query(f'up{{job="{JOB}"}} == 1')[1], timeout=30,
+                 interval=0.5, what="Prometheus scraping the exporter")
+
+    def test_1_the_demo_story_is_there(self):
+        """The premise of the alert tests: exactly one failed and one dangerous item."""
+        self.assertEqual(len(failed_items(self.api)), 1, failed_items(self.api))
+        self.assertEqual(len(dangerous_items(self.api)), 1, dangerous_items(self.api))
+
+    def firing(self, name):
+        return [a for a in self.prometheus.api("alerts")["alerts"]
+                if a["labels"]["alertname"] == name and a["state"] == "firing"]
+
+    def wait_firing(self, name, want):
+        """The firing alerts `name` once their (host, session, queue, item) are `want`."""
+        def matched():
+            alerts = self.firing(name)
+            return alerts if {alert_key(a) for a in alerts} == want else None
+        try:
+            return wait_for(matched, timeout=30, interval=0.5, what=f"{name} firing")
+        except AssertionError:
+            self.fail(f"{name}: want {want}, firing {[a['labels'] for a in self.firing(name)]}")
+
+    def test_2_items_failed_fires_for_the_failed_item(self):
+        want = failed_items(self.api)
+        alerts = self.wait_firing("WhmTransferItemsFailed", want)
+        items = {(s["host"], s["session_id"], i["queue"], i["item"]): i
+                 for s in self.api["sessions"] for i in s["summary"]["items"]}
+        for a in alerts:
+            ls = a["labels"]
+            item = items[alert_key(a)]
+            self.assertEqual(ls["severity"], "warning")
+            self.assertEqual(ls["job"], JOB)
+            # The label holds the first 200 bytes of the failure text.
+            self.assertTrue(ls["failure"], ls)
+            self.assertTrue(item["failure"].startswith(ls["failure"]), (ls, item["failure"]))
+            if len(item["failure"].encode()) <= 200:
+                self.assertEqual(ls["failure"], item["failure"])
+            description = a["annotations"]["description"]
+            for v in (ls["item"], ls["queue"], ls["session"], ls["host"]):
+                self.assertIn(v, description)
+
+    def test_3_dangerous_items_fires_for_the_dangerous_item(self):
+        want = dangerous_items(self.api)
+        alerts = self.wait_firing("WhmTransferDangerousItems", want)
+        counts = {(s["host"], s["session_id"], i["queue"], i["item"]): i["dangerous_items"]
+                  for s in self.api["sessions"] for i in s["summary"]["items"]}
+        for a in alerts:
+            self.assertEqual(a["labels"]["severity"], "warning")
+            self.assertEqual(float(a["value"]), counts[alert_key(a)])
+            self.assertIn(a["labels"]["item"], a["annotations"]["description"])
+
+    def test_4_no_other_alert_and_every_rule_healthy(self):
+        """A healthy run fires nothing else, even with every `for:` at 0s, and every rule
+        of the shipped file has been evaluated without error."""
+        def evaluated():
+            rules = [r for g in self.prometheus.api("rules")["groups"] for r in g["rules"]]
+            return rules if rules and all(r["health"] == "ok" for r in rules) else None
+        rules = wait_for(evaluated, timeout=30, interval=0.5, what="every rule evaluated ok")
+        with open(ALERTS, encoding="utf-8") as f:
+            shipped = re.findall(r"(?m)^\s*- alert:\s*(\S+)", f.read())
+        self.assertEqual(sorted(r["name"] for r in rules), sorted(shipped))
+        for r in rules:
+            self.assertFalse(r.get("lastError"), r)
+        self.wait_firing("WhmTransferItemsFailed", failed_items(self.api))
+        names = {a["labels"]["alertname"] for a in self.prometheus.api("alerts")["alerts"]}
+        self.assertEqual(names, {"WhmTransferItemsFailed", "WhmTransferDangerousItems"})
+
+    def dashboard_exprs(self):
+        with open(DASHBOARD, encoding="utf-8") as f:
+            exprs = dashboard_queries.extract(json.load(f), dict(BUILTINS))
+        self.assertGreater(len(exprs), 10)
+        for _, expr in exprs:
+            self.assertNotIn("$", expr)  # every variable substituted
+        return exprs
+
+    def test_5_every_dashboard_query_runs_and_returns_data(self):
+        exprs = self.dashboard_exprs()
+        for where, expr in exprs:  # a parse error fails here, naming the panel
+            with self.subTest(where=where):
+                self.prometheus.query(expr)
+        must_have_data = [(w, e) for w, e in exprs if not any(k in e for k in MAY_BE_EMPTY)]
+        self.assertGreater(len(must_have_data), len(exprs) - 3)
+
+        def empty():
+            return [w for w, e in must_have_data if not self.prometheus.query(e)[1]]
+        # rate()/deriv() need two samples in their window: give Prometheus a few scrapes.
+        try:
+            wait_for(lambda: not empty(), timeout=30, interval=1, what="dashboard data")
+        except AssertionError:
+            self.fail(f"dashboard expressions without data: {empty()}")
+
+    def scalar(self, expr):
+        _, result = self.prometheus.query(expr)
+        self.assertEqual(len(result), 1, (expr, result))
+        return float(result[0]["value"][1])
+
+    def test_6_dashboard_stats_equal_the_api(self):
+        """The stat panels show the same numbers as /api/v1/sessions."""
+        queues = [q for s in self.api["sessions"] for q in s["summary"]["queues"].values()]
+        want = {
+            "sum(whm_transfer_queue_items_failed": sum(q["items_failed"] for q in queues),
+            "sum(whm_transfer_queue_dangerous_items": sum(q["dangerous_items"] for q in queues),
+            "sum(whm_transfer_queue_items_succeeded": sum(q["items_succeeded"] for q in queues),
+            "sum(whm_transfer_queue_items{": sum(q["items_total"] or 0 for q in queues),
+            "count(whm_transfer_host_up": 0,
+        }
+        exprs = self.dashboard_exprs()
+        for prefix, value in want.items():
+            found = [e for _, e in exprs if e.startswith(prefix)]
+            self.assertTrue(found, f"no dashboard expression starts with {prefix}")
+            for e in found:
+                deadline = time.monotonic() + 20
+                while self.scalar(e) != value and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                self.assertEqual(self.scalar(e), value, e)
+        self.assertEqual(self.scalar('count by () (whm_transfer_session_state'
+                                     '{host=~".*", session=~".*", state="COMPLETED"} == 1)'), 6)
+
+    @classmethod
+    def tearDownClass(cls):
+        print(f"\n{cls.__name__}: {time.monotonic() - cls.started:.1f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
