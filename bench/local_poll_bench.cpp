@@ -119,6 +119,7 @@ void BM_TailerPollQuiet(benchmark::State& state) {
 void BM_LocalSourcePollNewKilobyte(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0)) << 20;
   const fs::path root = workspace().root() / ("tree_" + std::to_string(state.range(0)));
+  fs::remove_all(root);  // a fresh tree for each repetition
   wte::session_tree::TreeSpec spec;
   spec.dir = root;
   spec.sessions = 1;

@@ -77,6 +77,7 @@ std::size_t SessionModel::queue_index(std::string_view name) {
   }
   queues_.push_back({text::bounded_utf8(name, 256), {}});
   item_index_.emplace_back();
+  last_item_.emplace_back();
   return queues_.size() - 1;
 }
 
@@ -86,8 +87,16 @@ ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
     key_scratch_ = text::bounded_utf8(name, limits_.max_text_bytes);
     name = key_scratch_;
   }
+  LastItem& last = last_item_[queue];
+  if (!last.name.empty() && last.name == name) return items_[last.index];
   ItemIndex& index = item_index_[queue];
-  if (auto it = index.find(name); it != index.end()) return items_[it->second];
+  if (auto it = index.find(name); it != index.end()) {
+    last.name.assign(name);
+    last.index = it->second;
+    return items_[it->second];
+  }
+  last.name.assign(name);
+  last.index = items_.size();
   index.emplace(std::string(name), items_.size());
   ItemRecord& rec = items_.emplace_back();
   rec.queue = queues_[queue].name;

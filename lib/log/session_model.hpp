@@ -117,6 +117,13 @@ class SessionModel {
   SessionInfo info_;
   std::vector<Queue> queues_;
   std::vector<ItemIndex> item_index_;  // one per queue, parallel to queues_
+  // The last item looked up in each queue, parallel to queues_: a worker writes several
+  // lines in a row about one item, so most lookups skip the hash table.
+  struct LastItem {
+    std::string name;
+    std::size_t index = 0;
+  };
+  std::vector<LastItem> last_item_;
   std::vector<ItemRecord> items_;
   std::string key_scratch_;  // an item name repaired to valid UTF-8, reused
 };
