@@ -160,8 +160,10 @@ void BM_DomEngine(benchmark::State& state) {
     wte::log::LogEvent event;
     for (const auto line : c.lines) {
       rapidjson::Document d;
-      if (dom_event(d, line, event)) model.apply(event);
-      else model.count_malformed();
+      if (dom_event(d, line, event))
+        model.apply(event);
+      else
+        model.count_malformed();
     }
     benchmark::DoNotOptimize(model.info().lines);
   }

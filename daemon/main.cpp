@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   const std::vector<std::string> args(argv + 1, argv + argc);
   // With no command, or options only, the command is `serve`.
-  const bool implicit_serve = args.empty() || (args[0].starts_with("--") && args[0] != "--help" &&
-                                               args[0] != "--version");
+  const bool implicit_serve =
+      args.empty() || (args[0].starts_with("--") && args[0] != "--help" && args[0] != "--version");
   const std::string command = implicit_serve ? "serve" : args[0];
   const std::span<const std::string> rest =
       implicit_serve ? std::span<const std::string>(args) : std::span(args).subspan(1);

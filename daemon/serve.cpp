@@ -4,7 +4,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -52,9 +51,12 @@ std::optional<ServeArgs> parse(std::span<const std::string> args) {
         ++i;
       }
     }
-    if (name == "--config") a.config = value;
-    else if (name == "--listen-address") a.listen = value;
-    else if (name == "--log-level") a.log_level = value;
+    if (name == "--config")
+      a.config = value;
+    else if (name == "--listen-address")
+      a.listen = value;
+    else if (name == "--log-level")
+      a.log_level = value;
     else if (name == "--shard") {
       a.shard = config::parse_shard(value);
       if (!a.shard) {
@@ -118,6 +120,7 @@ int run_serve(std::span<const std::string> args, const char* version) {
   notifier.ready();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  bool stopping = false;
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
@@ -130,11 +133,17 @@ int run_serve(std::span<const std::string> args, const char* version) {
         }
         logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
         notifier.stopping();
-        exporter.stop();
-        io.stop();  // in-flight requests are abandoned; their sockets close with the loop
+        exporter.stop();  // closes the listener and cancels every request in flight
+        signals.cancel();
+        stopping = true;
       };
   signals.async_wait(on_signal);
-  io.run();
+  while (!stopping && io.run_one() > 0) {
+  }
+  // Let the cancelled operations finish (they free their connections), but never wait
+  // for more than a moment: SIGTERM must exit within 2 s.
+  io.restart();
+  io.run_for(std::chrono::milliseconds(1000));
   return 0;
 }
 

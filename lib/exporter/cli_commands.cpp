@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <set>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 
 #include "config/loader.hpp"
 #include "config/token.hpp"
@@ -34,7 +34,8 @@ struct Args {
 
 std::optional<Args> split_args(std::span<const std::string> args,
                                std::initializer_list<std::string_view> with_value,
-                               std::initializer_list<std::string_view> switches, std::ostream& err) {
+                               std::initializer_list<std::string_view> switches,
+                               std::ostream& err) {
   Args a;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -88,8 +89,8 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
   const auto env = config::TokenEnvironment::process();
   int bad = 0;
   for (const auto& host : result.config->hosts) {
-    const auto token = config::load_token(host.token, env,
-                                          result.config->allow_insecure_token_permissions);
+    const auto token =
+        config::load_token(host.token, env, result.config->allow_insecure_token_permissions);
     if (!token.ok()) {
       err << args[0] << ": hosts." << host.name << ": " << token.error << "\n";
       ++bad;
@@ -126,7 +127,8 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     if (a->flags.contains("--token-file")) {
       source = config::TokenSource{config::TokenSource::Kind::file, a->flags.at("--token-file")};
     } else if (std::getenv("WHM_TRANSFER_EXPORTER_API_TOKEN")) {
-      source = config::TokenSource{config::TokenSource::Kind::env, "WHM_TRANSFER_EXPORTER_API_TOKEN"};
+      source =
+          config::TokenSource{config::TokenSource::Kind::env, "WHM_TRANSFER_EXPORTER_API_TOKEN"};
     }
     if (!source) {
       err << "whm_transfer_exporter sessions: no API token: use --token-file FILE or "

@@ -37,7 +37,9 @@ Exporter::Exporter(boost::asio::io_context& io, logging::Logger& logger, Exporte
   build_routes();
 }
 
-Exporter::~Exporter() { stop(); }
+Exporter::~Exporter() {
+  stop();
+}
 
 std::variant<std::unique_ptr<Exporter::Prepared>, std::string> Exporter::prepare(
     const config::Config& config) const {
@@ -59,8 +61,10 @@ std::variant<std::unique_ptr<Exporter::Prepared>, std::string> Exporter::prepare
   }
   if (p->config.api_token) {
     auto token = config::load_token(*p->config.api_token, env, insecure_ok);
-    if (!token.ok()) errors += "api: " + token.error + "\n";
-    else p->api_token = std::move(*token.token);
+    if (!token.ok())
+      errors += "api: " + token.error + "\n";
+    else
+      p->api_token = std::move(*token.token);
   }
   if (p->config.web_config_file) {
     const auto web = web::load_web_config(*p->config.web_config_file);
@@ -213,8 +217,8 @@ std::string Exporter::start(const config::Config& config) {
   web.idle_timeout = p.config.limits.idle_timeout;
   web.tls = p.web.tls;
   web.basic_auth_users = p.web.basic_auth_users;
-  server_ = std::make_unique<web::HttpServer>(
-      io_, web, [this](web::Request r, web::Respond respond) {
+  server_ =
+      std::make_unique<web::HttpServer>(io_, web, [this](web::Request r, web::Respond respond) {
         router_.dispatch(std::move(r), std::move(respond));
       });
   try {
@@ -241,8 +245,10 @@ std::string Exporter::reload() {
   std::unique_ptr<Prepared> prepared;
   if (error.empty()) {
     auto result = prepare(*loaded.config);
-    if (auto* e = std::get_if<std::string>(&result)) error = *e;
-    else prepared = std::move(std::get<std::unique_ptr<Prepared>>(result));
+    if (auto* e = std::get_if<std::string>(&result))
+      error = *e;
+    else
+      prepared = std::move(std::get<std::unique_ptr<Prepared>>(result));
   }
   if (!error.empty()) {
     if (error.back() == '\n') error.pop_back();
@@ -266,7 +272,9 @@ void Exporter::stop() {
   if (server_) server_->stop();
 }
 
-unsigned short Exporter::port() const { return server_ ? server_->port() : 0; }
+unsigned short Exporter::port() const {
+  return server_ ? server_->port() : 0;
+}
 
 void Exporter::for_each_host(const std::function<void(const sources::HostView&)>& visit) const {
   for (const auto& [name, poller] : remote_) visit(poller->view());
@@ -282,26 +290,25 @@ void Exporter::for_each_session(
 void Exporter::build_routes() {
   auto sync = [](auto fn) { return web::make_async(std::move(fn)); };
   router_.add("GET", "/", sync([this](const web::Request&) {
-    status::PageContext ctx;
-    ctx.version = options_.version;
-    ctx.now_unix = sources::unix_now();
-    return web::Response::html(status::render_landing_page(*this, ctx));
-  }));
+                status::PageContext ctx;
+                ctx.version = options_.version;
+                ctx.now_unix = sources::unix_now();
+                return web::Response::html(status::render_landing_page(*this, ctx));
+              }));
   router_.add("GET", "/metrics", sync([this](const web::Request&) { return metrics_response(); }));
   router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
-    return web::Response::json(200, status::sessions_json(*this));
-  }));
+                return web::Response::json(200, status::sessions_json(*this));
+              }));
   router_.add("POST", std::string(kSessionsPath),
               sync([this](const web::Request& r) { return register_session(r); }));
   router_.add_prefix("DELETE", std::string(kSessionsPrefix),
                      sync([this](const web::Request& r) { return unregister_session(r); }));
-  router_.add("GET", "/-/healthy", sync([](const web::Request&) {
-    return web::Response::text(200, "Healthy\n");
-  }));
+  router_.add("GET", "/-/healthy",
+              sync([](const web::Request&) { return web::Response::text(200, "Healthy\n"); }));
   router_.add("GET", "/-/ready", sync([this](const web::Request&) {
-    return ready_ ? web::Response::text(200, "Ready\n")
-                  : web::Response::text(503, "Not ready\n");
-  }));
+                return ready_ ? web::Response::text(200, "Ready\n")
+                              : web::Response::text(503, "Not ready\n");
+              }));
   router_.add("POST", "/-/reload", sync([this](const web::Request&) { return reload_response(); }));
 }
 
@@ -322,7 +329,8 @@ web::Response Exporter::metrics_response() {
 web::Response Exporter::register_session(const web::Request& request) {
   if (!api_token_) {
     return web::Response::json(
-        403, R"({"error":"the registration API is disabled: set api.bearer_token_file in the config"})");
+        403,
+        R"({"error":"the registration API is disabled: set api.bearer_token_file in the config"})");
   }
   if (!has_bearer_token(request, api_token_->reveal())) {
     auto r = web::Response::json(401, R"({"error":"missing or wrong bearer token"})");
@@ -347,7 +355,8 @@ web::Response Exporter::register_session(const web::Request& request) {
 web::Response Exporter::unregister_session(const web::Request& request) {
   if (!api_token_) {
     return web::Response::json(
-        403, R"({"error":"the registration API is disabled: set api.bearer_token_file in the config"})");
+        403,
+        R"({"error":"the registration API is disabled: set api.bearer_token_file in the config"})");
   }
   if (!has_bearer_token(request, api_token_->reveal())) {
     return web::Response::json(401, R"({"error":"missing or wrong bearer token"})");
@@ -370,7 +379,8 @@ web::Response Exporter::unregister_session(const web::Request& request) {
 web::Response Exporter::reload_response() {
   const std::string error = reload();
   if (error.empty()) return web::Response::text(200, "config reloaded\n");
-  return web::Response::text(500, "config reload failed; the running config stays:\n" + error + "\n");
+  return web::Response::text(500,
+                             "config reload failed; the running config stays:\n" + error + "\n");
 }
 
 }  // namespace wte::exporter

@@ -3,7 +3,6 @@
 // registry, the metrics, and the web endpoints, all on one event loop. daemon/main.cpp
 // builds it from the command line and drives it with signals.
 #include <boost/asio/io_context.hpp>
-
 #include <map>
 #include <memory>
 #include <optional>

@@ -65,8 +65,10 @@ FetchResponse http_fetch(const FetchRequest& r) {
       ctx.set_verify_mode(net::ssl::verify_none);
     } else {
       ctx.set_verify_mode(net::ssl::verify_peer);
-      if (r.ca_file) ctx.load_verify_file(*r.ca_file);
-      else ctx.set_default_verify_paths();
+      if (r.ca_file)
+        ctx.load_verify_file(*r.ca_file);
+      else
+        ctx.set_default_verify_paths();
     }
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx);
     if (!r.insecure) stream.set_verify_callback(net::ssl::host_name_verification(host));

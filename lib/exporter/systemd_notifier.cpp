@@ -22,13 +22,19 @@ void SystemdNotifier::ready() {
   notify("READY=1\nSTATUS=serving");
   arm_watchdog();
 }
-void SystemdNotifier::reloading() { notify("RELOADING=1"); }
-void SystemdNotifier::ready_after_reload() { notify("READY=1"); }
+void SystemdNotifier::reloading() {
+  notify("RELOADING=1");
+}
+void SystemdNotifier::ready_after_reload() {
+  notify("READY=1");
+}
 void SystemdNotifier::stopping() {
   watchdog_.cancel();
   notify("STOPPING=1");
 }
-void SystemdNotifier::status(std::string_view text) { notify("STATUS=" + std::string(text)); }
+void SystemdNotifier::status(std::string_view text) {
+  notify("STATUS=" + std::string(text));
+}
 
 void SystemdNotifier::arm_watchdog() {
   if (watchdog_interval_.count() == 0) return;

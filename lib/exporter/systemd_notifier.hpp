@@ -4,7 +4,6 @@
 // systemd ($NOTIFY_SOCKET unset), so it is safe everywhere.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <string_view>
 
 namespace wte::exporter {

@@ -2,10 +2,10 @@
 
 #include <rapidjson/reader.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <array>
 #include <memory>
 
 namespace wte::log {
@@ -35,40 +35,57 @@ std::optional<std::int64_t> parse_count(std::string_view text) noexcept {
 namespace {
 
 enum class Key : std::uint8_t {
-  other, contents, action, queue, item, item_type, time, msg,
-  size, warnings, skipped_items, dangerous_items, altered_items, failure
+  other,
+  contents,
+  action,
+  queue,
+  item,
+  item_type,
+  time,
+  msg,
+  size,
+  warnings,
+  skipped_items,
+  dangerous_items,
+  altered_items,
+  failure
 };
 
 Key key_of(std::string_view k) noexcept {
   switch (k.size()) {
-    case 3: return k == "msg" ? Key::msg : Key::other;
+    case 3:
+      return k == "msg" ? Key::msg : Key::other;
     case 4:
       if (k == "item") return Key::item;
       if (k == "time") return Key::time;
       if (k == "size") return Key::size;
       return Key::other;
-    case 5: return k == "queue" ? Key::queue : Key::other;
-    case 6: return k == "action" ? Key::action : Key::other;
-    case 7: return k == "failure" ? Key::failure : Key::other;
+    case 5:
+      return k == "queue" ? Key::queue : Key::other;
+    case 6:
+      return k == "action" ? Key::action : Key::other;
+    case 7:
+      return k == "failure" ? Key::failure : Key::other;
     case 8:
       if (k == "contents") return Key::contents;
       if (k == "warnings") return Key::warnings;
       return Key::other;
-    case 9: return k == "item_type" ? Key::item_type : Key::other;
+    case 9:
+      return k == "item_type" ? Key::item_type : Key::other;
     case 13:
       if (k == "skipped_items") return Key::skipped_items;
       if (k == "altered_items") return Key::altered_items;
       return Key::other;
-    case 15: return k == "dangerous_items" ? Key::dangerous_items : Key::other;
-    default: return Key::other;
+    case 15:
+      return k == "dangerous_items" ? Key::dangerous_items : Key::other;
+    default:
+      return Key::other;
   }
 }
 
 // Where in the line we are: only the parts we read get a frame; everything else is
 // skipped by depth counting, so deep nesting costs no memory.
-enum class Frame : std::uint8_t {
-  top, contents, msg, msg_contents, text_list, text_entry
-};
+enum class Frame : std::uint8_t { top, contents, msg, msg_contents, text_list, text_entry };
 
 struct FrameState {
   Frame frame;
@@ -118,12 +135,18 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 
   std::optional<std::int64_t>* count_field(enum Key k) noexcept {
     switch (k) {
-      case Key::size: return &event_->counts.size;
-      case Key::warnings: return &event_->counts.warnings;
-      case Key::skipped_items: return &event_->counts.skipped_items;
-      case Key::dangerous_items: return &event_->counts.dangerous_items;
-      case Key::altered_items: return &event_->counts.altered_items;
-      default: return nullptr;
+      case Key::size:
+        return &event_->counts.size;
+      case Key::warnings:
+        return &event_->counts.warnings;
+      case Key::skipped_items:
+        return &event_->counts.skipped_items;
+      case Key::dangerous_items:
+        return &event_->counts.dangerous_items;
+      case Key::altered_items:
+        return &event_->counts.altered_items;
+      default:
+        return nullptr;
     }
   }
 
@@ -141,7 +164,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (frames_empty()) return false;  // the line is not an object
     FrameState& f = back();
     switch (f.frame) {
-      case Frame::contents: contents_value(text, is_text); break;
+      case Frame::contents:
+        contents_value(text, is_text);
+        break;
       case Frame::msg:
         if (!is_text) break;
         if (auto* field = count_field(key_)) {
@@ -159,7 +184,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
           add_text(text, f.dangerous);
         }
         break;
-      default: break;
+      default:
+        break;
     }
     return true;
   }
@@ -172,15 +198,24 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
           has_action_ = true;
         }
         break;
-      case Key::queue: if (is_text) event_->queue = text; break;
-      case Key::item: if (is_text) event_->item = text; break;
-      case Key::item_type: if (is_text) event_->item_type = text; break;
-      case Key::time: if (is_text) event_->time = parse_count(text); break;
+      case Key::queue:
+        if (is_text) event_->queue = text;
+        break;
+      case Key::item:
+        if (is_text) event_->item = text;
+        break;
+      case Key::item_type:
+        if (is_text) event_->item_type = text;
+        break;
+      case Key::time:
+        if (is_text) event_->time = parse_count(text);
+        break;
       case Key::msg:
         event_->msg_kind = is_text ? MsgKind::scalar : MsgKind::other;
         if (is_text) event_->msg_scalar = text;
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -201,8 +236,10 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       push({Frame::contents});
     } else if (f.frame == Frame::contents && k == Key::msg) {
       event_->msg_kind = object ? MsgKind::object : MsgKind::other;
-      if (object) push({Frame::msg});
-      else skip_depth_ = 1;
+      if (object)
+        push({Frame::msg});
+      else
+        skip_depth_ = 1;
     } else if (f.frame == Frame::msg && k == Key::contents && object) {
       push({Frame::msg_contents});
     } else if (f.frame == Frame::msg_contents && !object &&

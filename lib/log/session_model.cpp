@@ -7,9 +7,12 @@ namespace wte::log {
 
 std::string_view to_string(ItemStatus s) noexcept {
   switch (s) {
-    case ItemStatus::started: return "started";
-    case ItemStatus::succeeded: return "succeeded";
-    case ItemStatus::failed: return "failed";
+    case ItemStatus::started:
+      return "started";
+    case ItemStatus::succeeded:
+      return "succeeded";
+    case ItemStatus::failed:
+      return "failed";
   }
   return "started";
 }
@@ -174,9 +177,8 @@ void SessionModel::apply_result(const LogEvent& e, ItemRecord& rec) const {
   rec.dangerous_items = c.dangerous_items.value_or(0);
   rec.skipped_items = c.skipped_items.value_or(0);
   rec.altered_items = c.altered_items.value_or(0);
-  rec.had_warnings = (e.action == "warning-item" || rec.warnings > 0 ||
-                                 rec.dangerous_items > 0 || rec.skipped_items > 0 ||
-                                 rec.altered_items > 0);
+  rec.had_warnings = (e.action == "warning-item" || rec.warnings > 0 || rec.dangerous_items > 0 ||
+                      rec.skipped_items > 0 || rec.altered_items > 0);
   rec.failure.reset();
   if (failed) {
     rec.failure = bounded(e.failure, limits_.max_text_bytes);

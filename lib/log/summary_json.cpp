@@ -15,18 +15,24 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 void str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
-void key(Writer& w, std::string_view k) { str(w, k); }
+void key(Writer& w, std::string_view k) {
+  str(w, k);
+}
 
 void opt_str(Writer& w, std::string_view k, const std::optional<std::string>& v) {
   key(w, k);
-  if (v) str(w, *v);
-  else w.Null();
+  if (v)
+    str(w, *v);
+  else
+    w.Null();
 }
 
 void opt_int(Writer& w, std::string_view k, const std::optional<std::int64_t>& v) {
   key(w, k);
-  if (v) w.Int64(*v);
-  else w.Null();
+  if (v)
+    w.Int64(*v);
+  else
+    w.Null();
 }
 
 void int_field(Writer& w, std::string_view k, std::int64_t v) {
@@ -68,8 +74,10 @@ void write_queue(Writer& w, const QueueCounts& q) {
   int_field(w, "altered_items", q.altered_items);
   int_field(w, "child_failures", q.child_failures);
   key(w, "progress");
-  if (auto p = q.progress()) w.Double(*p);
-  else w.Null();
+  if (auto p = q.progress())
+    w.Double(*p);
+  else
+    w.Null();
   w.EndObject();
 }
 
@@ -87,8 +95,10 @@ void write_item(Writer& w, const ItemRecord& item) {
   key(w, "item");
   str(w, item.name);
   key(w, "item_type");
-  if (item.item_type.empty()) w.Null();
-  else str(w, item.item_type);
+  if (item.item_type.empty())
+    w.Null();
+  else
+    str(w, item.item_type);
   key(w, "status");
   str(w, to_string(item.status));
   key(w, "had_warnings");

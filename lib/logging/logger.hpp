@@ -25,10 +25,14 @@ class Logger {
   bool enabled(Level l) const noexcept { return l >= min_; }
 
   void log(Level l, std::string_view msg, std::initializer_list<Field> fields = {});
-  void debug(std::string_view msg, std::initializer_list<Field> f = {}) { log(Level::debug, msg, f); }
+  void debug(std::string_view msg, std::initializer_list<Field> f = {}) {
+    log(Level::debug, msg, f);
+  }
   void info(std::string_view msg, std::initializer_list<Field> f = {}) { log(Level::info, msg, f); }
   void warn(std::string_view msg, std::initializer_list<Field> f = {}) { log(Level::warn, msg, f); }
-  void error(std::string_view msg, std::initializer_list<Field> f = {}) { log(Level::error, msg, f); }
+  void error(std::string_view msg, std::initializer_list<Field> f = {}) {
+    log(Level::error, msg, f);
+  }
 
  private:
   std::ostream& out_;

@@ -45,15 +45,19 @@ std::optional<Options> parse_args(std::span<const std::string> args, std::ostrea
   bool have_path = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--json") o.json = true;
-    else if (a == "--follow" || a == "-f") o.follow = true;
-    else if (a == "--items") o.items = true;
+    if (a == "--json")
+      o.json = true;
+    else if (a == "--follow" || a == "-f")
+      o.follow = true;
+    else if (a == "--items")
+      o.items = true;
     else if (a == "--interval" && i + 1 < args.size()) {
       const std::string& v = args[++i];
       char* end = nullptr;
       const long ms = std::strtol(v.c_str(), &end, 10);
       if (end == v.c_str() || *end != '\0' || ms < 1 || ms > 3600000) {
-        err << "whm_transfer_exporter progress: --interval needs milliseconds (1 to 3600000), got \""
+        err << "whm_transfer_exporter progress: --interval needs milliseconds (1 to 3600000), got "
+               "\""
             << v << "\"\n";
         return std::nullopt;
       }

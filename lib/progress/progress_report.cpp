@@ -26,8 +26,10 @@ std::string format_bytes(std::int64_t bytes) {
     ++unit;
   }
   char buf[32];
-  if (unit == 0) std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-  else std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[unit]);
+  if (unit == 0)
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[unit]);
   return buf;
 }
 
@@ -87,10 +89,12 @@ std::string queue_line(const log::Queue& queue, std::size_t bar_width) {
   line += counts;
   line += bytes_part(c) + "  ";
   line += std::to_string(c.items_succeeded) + " succeeded";
-  if (c.items_with_warnings > 0) line += " (" + std::to_string(c.items_with_warnings) + " with warnings)";
+  if (c.items_with_warnings > 0)
+    line += " (" + std::to_string(c.items_with_warnings) + " with warnings)";
   line += ", " + std::to_string(c.items_failed) + " failed, ";
   line += plural(c.dangerous_items, "dangerous item", "dangerous items");
-  if (c.child_failures > 0) line += ", " + plural(c.child_failures, "worker failure", "worker failures");
+  if (c.child_failures > 0)
+    line += ", " + plural(c.child_failures, "worker failure", "worker failures");
   return line;
 }
 
@@ -125,10 +129,13 @@ std::string details(const log::SessionModel& model) {
     }
     if (item.dangerous_items > 0 || item.altered_items > 0 || !item.dangerous_texts.empty() ||
         !item.altered_texts.empty()) {
-      flagged += "  " + item_name(item) + ": " + plural(item.dangerous_items, "dangerous item", "dangerous items") +
-                 ", " + plural(item.altered_items, "altered item", "altered items") + "\n";
-      for (const auto& t : item.dangerous_texts) flagged += "    dangerous: " + text::printable(t) + "\n";
-      for (const auto& t : item.altered_texts) flagged += "    altered:   " + text::printable(t) + "\n";
+      flagged += "  " + item_name(item) + ": " +
+                 plural(item.dangerous_items, "dangerous item", "dangerous items") + ", " +
+                 plural(item.altered_items, "altered item", "altered items") + "\n";
+      for (const auto& t : item.dangerous_texts)
+        flagged += "    dangerous: " + text::printable(t) + "\n";
+      for (const auto& t : item.altered_texts)
+        flagged += "    altered:   " + text::printable(t) + "\n";
     }
   }
   std::string out;

@@ -10,8 +10,8 @@
 namespace wte::progress {
 
 struct ReportOptions {
-  bool items = false;       // list every item with its status
-  bool details = true;      // failed items and dangerous/altered items with their texts
+  bool items = false;   // list every item with its status
+  bool details = true;  // failed items and dangerous/altered items with their texts
   std::size_t bar_width = 30;
 };
 
@@ -23,7 +23,8 @@ std::string format_bytes(std::int64_t bytes);
 std::string format_time(std::optional<std::int64_t> epoch_seconds);
 
 // One line per queue, as in:
-// RESTORE   [#########-----]  27/40 items  68%  12.1 of 18.0 GiB  25 succeeded (4 with warnings), 2 failed, 3 dangerous items
+// RESTORE   [#########-----]  27/40 items  68%  12.1 of 18.0 GiB  25 succeeded (4 with warnings), 2
+// failed, 3 dangerous items
 std::string queue_line(const log::Queue& queue, std::size_t bar_width);
 
 // The whole report: header, the queue lines, then the details.

@@ -10,8 +10,7 @@
 namespace wte::sources {
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 RemoteHostPoller::RemoteHostPoller(boost::asio::io_context& io, RemoteHostSettings settings,
@@ -52,7 +51,8 @@ std::size_t RemoteHostPoller::set_sessions(const std::vector<std::string>& ids) 
   if (refused > 0) {
     metrics_.record_drop("sessions_per_host", refused);
     logger_.warn("too many sessions for one host; the rest are not watched",
-                 {{"host", name()}, {"limit", std::to_string(settings_.max_sessions)},
+                 {{"host", name()},
+                  {"limit", std::to_string(settings_.max_sessions)},
                   {"refused", std::to_string(refused)}});
   }
   return refused;
@@ -102,8 +102,7 @@ void RemoteHostPoller::schedule(std::chrono::milliseconds delay) {
 }
 
 void RemoteHostPoller::expire_finished(double now) {
-  const double retention =
-      std::chrono::duration<double>(settings_.finished_retention).count();
+  const double retention = std::chrono::duration<double>(settings_.finished_retention).count();
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     const auto finished = it->second.finished_at();
     if (finished && now - *finished >= retention) {
@@ -219,8 +218,9 @@ void RemoteHostPoller::on_error(const std::string& id, const whm::ApiError& erro
   }
   if (TrackedSession* s = find(id)) {
     if (s->last_error() != reason + ": " + error.message) {
-      logger_.warn("request failed",
-                   {{"host", name()}, {"session", id}, {"reason", reason}, {"error", error.message}});
+      logger_.warn(
+          "request failed",
+          {{"host", name()}, {"session", id}, {"reason", reason}, {"error", error.message}});
     }
     s->set_last_error(reason + ": " + error.message);
   }
@@ -280,6 +280,8 @@ void RemoteHostPoller::for_each_session(
   }
 }
 
-const whm::ClientStats& RemoteHostPoller::client_stats() const { return client_->stats(); }
+const whm::ClientStats& RemoteHostPoller::client_stats() const {
+  return client_->stats();
+}
 
 }  // namespace wte::sources

@@ -5,7 +5,6 @@
 // host only delays itself (its requests have deadlines, it backs off alone).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <map>
 #include <memory>

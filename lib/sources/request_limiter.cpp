@@ -33,8 +33,12 @@ void RequestLimiter::acquire(Granted on_granted) {
   state_->dispatch();
 }
 
-std::size_t RequestLimiter::in_flight() const noexcept { return state_->in_flight; }
-std::size_t RequestLimiter::waiting() const noexcept { return state_->waiters.size(); }
+std::size_t RequestLimiter::in_flight() const noexcept {
+  return state_->in_flight;
+}
+std::size_t RequestLimiter::waiting() const noexcept {
+  return state_->waiters.size();
+}
 
 void RequestLimiter::set_limit(std::size_t max_in_flight) {
   state_->limit = max_in_flight ? max_in_flight : 1;
@@ -49,7 +53,9 @@ RequestLimiter::Permit& RequestLimiter::Permit::operator=(Permit&& other) noexce
   return *this;
 }
 
-RequestLimiter::Permit::~Permit() { release(); }
+RequestLimiter::Permit::~Permit() {
+  release();
+}
 
 void RequestLimiter::Permit::release() noexcept {
   if (!state_) return;

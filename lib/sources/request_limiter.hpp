@@ -3,7 +3,6 @@
 // its slot when destroyed, and the next waiter (first come, first served) gets it on the
 // event loop, never re-entrantly.
 #include <boost/asio/any_io_executor.hpp>
-
 #include <cstddef>
 #include <deque>
 #include <functional>

@@ -1,11 +1,10 @@
 #include "sources/session_registry.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>

@@ -11,7 +11,9 @@ std::string_view TrackedSession::state() const noexcept {
   return api_state_ ? std::string_view(*api_state_) : std::string_view(log_.info().state);
 }
 
-bool TrackedSession::is_final() const noexcept { return log::is_final_state(state()); }
+bool TrackedSession::is_final() const noexcept {
+  return log::is_final_state(state());
+}
 
 bool TrackedSession::same_beginning(std::string_view head) const noexcept {
   const std::size_t n = std::min(head.size(), head_.size());
@@ -20,7 +22,7 @@ bool TrackedSession::same_beginning(std::string_view head) const noexcept {
 
 bool TrackedSession::still_matches(std::string_view log) const noexcept {
   const std::uint64_t off = offset();
-  if (log.size() < off) return false;
+  if (log.size() < off || tail_.size() > off) return false;
   if (log.substr(0, head_.size()) != head_) return false;
   return log.substr(static_cast<std::size_t>(off) - tail_.size(), tail_.size()) == tail_;
 }

@@ -28,10 +28,10 @@ TEST_CASE("register bodies") {
   const auto ok = parse_register_body(R"({"host":"whm1","session_id":"abc_1"})");
   REQUIRE(std::holds_alternative<wte::sources::Registration>(ok));
   CHECK(std::get<wte::sources::Registration>(ok).session_id == "abc_1");
-  for (const char* bad : {"", "[]", "{}", R"({"host":"whm1"})", R"({"host":1,"session_id":"a"})",
-                          R"({"host":"whm1","session_id":"../x"})",
-                          R"({"host":"../x","session_id":"a"})",
-                          R"({"host":"whm1","session_id":"a\u0000b"})"}) {
+  for (const char* bad :
+       {"", "[]", "{}", R"({"host":"whm1"})", R"({"host":1,"session_id":"a"})",
+        R"({"host":"whm1","session_id":"../x"})", R"({"host":"../x","session_id":"a"})",
+        R"({"host":"whm1","session_id":"a\u0000b"})"}) {
     CAPTURE(bad);
     const auto r = parse_register_body(bad);
     REQUIRE(std::holds_alternative<wte::web::Response>(r));
@@ -43,9 +43,9 @@ TEST_CASE("unregister paths are never decoded, so no escape can smuggle a separa
   const std::string prefix = "/api/v1/sessions/";
   CHECK(std::holds_alternative<wte::sources::Registration>(
       parse_unregister_path("/api/v1/sessions/whm1/abc", prefix)));
-  for (const char* bad : {"/api/v1/sessions/whm1/a%2Fb", "/api/v1/sessions/whm1/../x",
-                          "/api/v1/sessions/whm1", "/api/v1/sessions/%2E%2E/x",
-                          "/api/v1/sessions/whm1/a/b"}) {
+  for (const char* bad :
+       {"/api/v1/sessions/whm1/a%2Fb", "/api/v1/sessions/whm1/../x", "/api/v1/sessions/whm1",
+        "/api/v1/sessions/%2E%2E/x", "/api/v1/sessions/whm1/a/b"}) {
     CAPTURE(bad);
     CHECK(std::holds_alternative<wte::web::Response>(parse_unregister_path(bad, prefix)));
   }

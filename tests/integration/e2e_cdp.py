@@ -42,7 +42,8 @@ class WebSocket:
         lines = head.decode("latin-1").split("\r\n")
         if not lines[0].startswith("HTTP/1.1 101"):
             raise ConnectionError(f"WebSocket handshake refused: {lines[0]}")
-        headers = {k.strip().lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+        headers = {k.strip().lower(): v.strip()
+                   for k, _, v in (line.partition(":") for line in lines[1:])}
         accept = base64.b64encode(hashlib.sha1(key + _WS_GUID).digest()).decode()
         if headers.get("sec-websocket-accept") != accept:
             raise ConnectionError("WebSocket handshake: bad Sec-WebSocket-Accept")

@@ -25,7 +25,8 @@ TEST_CASE("parse_count accepts numbers and numbers written as strings") {
 
 TEST_CASE("a modern line is decoded") {
   EventParser p;
-  REQUIRE(p.parse(R"({"pid":12790,"type":"control","contents":{"action":"start-item","queue":"TRANSFER","item":"root","item_type":"AccountRemoteUser","child_number":1,"time":1598991042,"msg":{"size":1}}})"));
+  REQUIRE(p.parse(
+      R"({"pid":12790,"type":"control","contents":{"action":"start-item","queue":"TRANSFER","item":"root","item_type":"AccountRemoteUser","child_number":1,"time":1598991042,"msg":{"size":1}}})"));
   const auto& e = p.event();
   CHECK(e.action == "start-item");
   CHECK(e.queue == "TRANSFER");
@@ -38,7 +39,8 @@ TEST_CASE("a modern line is decoded") {
 
 TEST_CASE("a legacy line with numbers as strings and no time is decoded") {
   EventParser p;
-  REQUIRE(p.parse(R"({"pid":"14358","contents":{"msg":"3","action":"queue_count","queue":"TRANSFER","child_number":0},"type":"control"})"));
+  REQUIRE(p.parse(
+      R"({"pid":"14358","contents":{"msg":"3","action":"queue_count","queue":"TRANSFER","child_number":0},"type":"control"})"));
   const auto& e = p.event();
   CHECK(e.action == "queue_count");
   CHECK(e.msg_kind == MsgKind::scalar);
@@ -63,15 +65,19 @@ TEST_CASE("msg of every type") {
 
 TEST_CASE("escapes are decoded, raw UTF-8 kept") {
   EventParser p;
-  REQUIRE(p.parse(R"({"contents":{"action":"failed-item","queue":"RESTORE","item":"a","msg":{"failure":"The account \u201croot\u201d\nexists"}}})"));
+  REQUIRE(p.parse(
+      R"({"contents":{"action":"failed-item","queue":"RESTORE","item":"a","msg":{"failure":"The account \u201croot\u201d\nexists"}}})"));
   CHECK(p.event().failure == "The account \xE2\x80\x9Croot\xE2\x80\x9D\nexists");
-  REQUIRE(p.parse("{\"contents\":{\"action\":\"failed-item\",\"queue\":\"R\",\"item\":\"a\",\"msg\":{\"failure\":\"\xE2\x80\x9Croot\xE2\x80\x9D\"}}}"));
+  REQUIRE(
+      p.parse("{\"contents\":{\"action\":\"failed-item\",\"queue\":\"R\",\"item\":\"a\",\"msg\":{"
+              "\"failure\":\"\xE2\x80\x9Croot\xE2\x80\x9D\"}}}"));
   CHECK(p.event().failure == "\xE2\x80\x9Croot\xE2\x80\x9D");
 }
 
 TEST_CASE("dangerous and altered texts come from nested contents arrays") {
   EventParser p;
-  REQUIRE(p.parse(R"({"contents":{"msg":{"warnings":4,"dangerous_items":1,"contents":{"dangerous_items":[[["Mysql","_restore_mysql",104],"MySQL: skipping grants",null]],"altered_items":[[["Mysql","_update_dbname",437],"db renamed",["Rename","/x",{"new":"a","orig":"b"}]],"plain text",[["deep",[["deeper"]]],"second"]]},"skipped_items":"10","altered_items":1},"action":"success-item","queue":"RESTORE","item":"colin"}})"));
+  REQUIRE(p.parse(
+      R"({"contents":{"msg":{"warnings":4,"dangerous_items":1,"contents":{"dangerous_items":[[["Mysql","_restore_mysql",104],"MySQL: skipping grants",null]],"altered_items":[[["Mysql","_update_dbname",437],"db renamed",["Rename","/x",{"new":"a","orig":"b"}]],"plain text",[["deep",[["deeper"]]],"second"]]},"skipped_items":"10","altered_items":1},"action":"success-item","queue":"RESTORE","item":"colin"}})"));
   const auto& e = p.event();
   REQUIRE(e.dangerous_texts.size() == 1);
   CHECK(e.dangerous_texts[0] == "MySQL: skipping grants");
@@ -86,7 +92,8 @@ TEST_CASE("dangerous and altered texts come from nested contents arrays") {
 
 TEST_CASE("key order does not matter") {
   EventParser p;
-  REQUIRE(p.parse(R"({"type":"control","contents":{"msg":{"size":"7"},"item":"x","queue":"TRANSFER","action":"start-item"},"pid":1})"));
+  REQUIRE(p.parse(
+      R"({"type":"control","contents":{"msg":{"size":"7"},"item":"x","queue":"TRANSFER","action":"start-item"},"pid":1})"));
   CHECK(p.event().action == "start-item");
   CHECK(p.event().counts.size == 7);
 }
@@ -94,17 +101,17 @@ TEST_CASE("key order does not matter") {
 TEST_CASE("malformed lines are rejected") {
   EventParser p;
   for (const std::string& line : {
-           std::string(R"({"contents":{"action":"start")"),          // truncated
-           std::string(R"([1,2,3])"),                                 // not an object
+           std::string(R"({"contents":{"action":"start")"),  // truncated
+           std::string(R"([1,2,3])"),                        // not an object
            std::string(R"("text")"),
-           std::string(R"({"contents":[{"action":"start"}]})"),       // contents not an object
-           std::string(R"({"contents":{"action":5}})"),               // action not a string
-           std::string(R"({"contents":{"msg":"x"}})"),                // no action
-           std::string(R"({"action":"start"})"),                      // action outside contents
+           std::string(R"({"contents":[{"action":"start"}]})"),  // contents not an object
+           std::string(R"({"contents":{"action":5}})"),          // action not a string
+           std::string(R"({"contents":{"msg":"x"}})"),           // no action
+           std::string(R"({"action":"start"})"),                 // action outside contents
            std::string(R"({"contents":{"action":"start"}} trailing)"),
            std::string(R"({"contents":{"action":"start"}}{"x":1})"),
            std::string("{\"contents\":{\"action\":\"st\0art\"}}", 32),  // NUL byte
-           std::string("{\"contents\":{\"action\":\"start\"}}\0", 32),   // NUL after the object
+           std::string("{\"contents\":{\"action\":\"start\"}}\0", 32),  // NUL after the object
            std::string("not json at all"),
        }) {
     CAPTURE(line);
@@ -114,7 +121,8 @@ TEST_CASE("malformed lines are rejected") {
 
 TEST_CASE("wrong types in known fields are ignored, not fatal") {
   EventParser p;
-  REQUIRE(p.parse(R"({"contents":{"action":"success-item","queue":5,"item":{"a":1},"time":"soon","msg":{"size":[1],"warnings":{"x":1},"failure":7,"contents":{"dangerous_items":"none","altered_items":{"a":"b"}}}}})"));
+  REQUIRE(p.parse(
+      R"({"contents":{"action":"success-item","queue":5,"item":{"a":1},"time":"soon","msg":{"size":[1],"warnings":{"x":1},"failure":7,"contents":{"dangerous_items":"none","altered_items":{"a":"b"}}}}})"));
   const auto& e = p.event();
   CHECK(e.action == "success-item");
   CHECK(e.queue == "5");  // a number literal is still text
@@ -132,8 +140,9 @@ TEST_CASE("deep nesting is skipped without recursion") {
   REQUIRE(p.parse(R"({"contents":{"action":"start","msg":)" + deep + "}}"));
   CHECK(p.event().action == "start");
   CHECK_FALSE(p.parse(std::string(200000, '[')));
-  const std::string deep_texts = R"({"contents":{"action":"success-item","msg":{"contents":{"dangerous_items":[[)" +
-                                 std::string(100000, '[') + std::string(100000, ']') + "]]}}}}";
+  const std::string deep_texts =
+      R"({"contents":{"action":"success-item","msg":{"contents":{"dangerous_items":[[)" +
+      std::string(100000, '[') + std::string(100000, ']') + "]]}}}}";
   CHECK(p.parse(deep_texts));
 }
 
@@ -141,6 +150,7 @@ TEST_CASE("the number of texts per line is bounded") {
   std::string list;
   for (int i = 0; i < 1000; ++i) list += std::string(i ? "," : "") + "\"t\"";
   EventParser p;
-  REQUIRE(p.parse(R"({"contents":{"action":"success-item","msg":{"contents":{"altered_items":[)" + list + "]}}}}"));
+  REQUIRE(p.parse(R"({"contents":{"action":"success-item","msg":{"contents":{"altered_items":[)" +
+                  list + "]}}}}"));
   CHECK(p.event().altered_texts.size() == EventParser::kMaxTextsPerLine);
 }

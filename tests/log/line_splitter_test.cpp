@@ -17,8 +17,9 @@ Collected split(const std::string& data, std::size_t chunk, std::size_t limit = 
   auto& s = keep ? *keep : local;
   Collected c;
   for (std::size_t i = 0; i < data.size(); i += chunk) {
-    s.feed(std::string_view(data).substr(i, chunk),
-           [&](std::string_view l) { c.lines.emplace_back(l); }, [&] { ++c.overlong; });
+    s.feed(
+        std::string_view(data).substr(i, chunk),
+        [&](std::string_view l) { c.lines.emplace_back(l); }, [&] { ++c.overlong; });
   }
   return c;
 }

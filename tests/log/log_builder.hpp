@@ -17,8 +17,8 @@ inline std::string worker(const std::string& action, const std::string& queue,
 // A child-0 line without a queue.
 inline std::string control(const std::string& action, const std::string& msg = "null",
                            const std::string& extra = "") {
-  return R"({"type":"control","contents":{"child_number":0,"action":")" + action +
-         R"(","msg":)" + msg + extra + "}}\n";
+  return R"({"type":"control","contents":{"child_number":0,"action":")" + action + R"(","msg":)" +
+         msg + extra + "}}\n";
 }
 
 inline std::string queue_line(const std::string& action, const std::string& queue,

@@ -21,7 +21,8 @@ MasterLog whole(const std::string& log) {
 
 MasterLog chunked(const std::string& log, std::size_t chunk) {
   MasterLog m;
-  for (std::size_t i = 0; i < log.size(); i += chunk) m.feed(std::string_view(log).substr(i, chunk));
+  for (std::size_t i = 0; i < log.size(); i += chunk)
+    m.feed(std::string_view(log).substr(i, chunk));
   m.finish();
   return m;
 }
@@ -92,8 +93,10 @@ TEST_CASE("seed-2014-three-accounts.log") {
         "in the archive.");
   REQUIRE(colin.altered_texts.size() == 2);
   CHECK(colin.altered_texts[0] ==
-        "mySQL  database \xE2\x80\x9C" "colin_testdatabase\xE2\x80\x9D restored as "
-        "\xE2\x80\x9C" "testdatabase\xE2\x80\x9D");
+        "mySQL  database \xE2\x80\x9C"
+        "colin_testdatabase\xE2\x80\x9D restored as "
+        "\xE2\x80\x9C"
+        "testdatabase\xE2\x80\x9D");
   CHECK(items[0].had_warnings == false);
   CHECK(items[3].skipped_items == 10);
   CHECK(items[5].skipped_items == 11);
@@ -133,7 +136,8 @@ TEST_CASE("openapi-2020-failed-root.log") {
     CHECK(item.size == 1);
     CHECK(item.failure ==
           "The account \xE2\x80\x9Croot\xE2\x80\x9D already exists on "
-          "\xE2\x80\x9C" "control.box.new\xE2\x80\x9D.");
+          "\xE2\x80\x9C"
+          "control.box.new\xE2\x80\x9D.");
   }
   check_chunking_is_invisible(log);
 }

@@ -1,6 +1,5 @@
 // Malformed and hostile input: counted, skipped, never fatal, memory bounded.
 #include <doctest/doctest.h>
-
 #include <rapidjson/document.h>
 
 #include "log/master_log.hpp"
@@ -27,7 +26,8 @@ TEST_CASE("a 10 MB line is skipped without being buffered, the next line still c
   MasterLog m;
   m.feed(control("start"));
   const std::string big(10 << 20, 'x');
-  for (std::size_t i = 0; i < big.size(); i += 65536) m.feed(std::string_view(big).substr(i, 65536));
+  for (std::size_t i = 0; i < big.size(); i += 65536)
+    m.feed(std::string_view(big).substr(i, 65536));
   CHECK(m.info().malformed_lines == 1);
   CHECK(m.info().overlong_lines == 1);
   m.feed("\n" + control("complete"));
@@ -50,10 +50,13 @@ TEST_CASE("huge numbers and wrong types never crash and never invent counts") {
   const auto m = summarize(
       queue_line("queue_count", "TRANSFER", "123456789012345678901234567890") +
       queue_line("queue_size", "TRANSFER", "99999999999999999999999999") +
-      worker("success-item", "TRANSFER", "a",
-             R"({"size":-5,"warnings":"lots","dangerous_items":1.5,"skipped_items":[],"altered_items":{}})") +
-      R"({"contents":{"action":"failed-item","queue":{"x":1},"item":"b"}})" "\n" +
-      R"({"contents":{"action":"failed-item","queue":"TRANSFER","item":null}})" "\n");
+      worker(
+          "success-item", "TRANSFER", "a",
+          R"({"size":-5,"warnings":"lots","dangerous_items":1.5,"skipped_items":[],"altered_items":{}})") +
+      R"({"contents":{"action":"failed-item","queue":{"x":1},"item":"b"}})"
+      "\n" +
+      R"({"contents":{"action":"failed-item","queue":"TRANSFER","item":null}})"
+      "\n");
   const auto& c = m.model().queue("TRANSFER")->counts;
   CHECK_FALSE(c.items_total);
   CHECK_FALSE(c.bytes_total);
@@ -84,7 +87,8 @@ TEST_CASE("hostile strings come out as valid JSON with valid UTF-8") {
   REQUIRE(doc["items"].Size() == 1);
   CHECK(std::string(doc["items"][0]["item"].GetString()).starts_with("<script>\"x\"</script>"));
   const auto& failure = doc["items"][0]["failure"];
-  CHECK(std::string(failure.GetString(), failure.GetStringLength()).ends_with(std::string("\0end", 4)));
+  CHECK(std::string(failure.GetString(), failure.GetStringLength())
+            .ends_with(std::string("\0end", 4)));
 }
 
 TEST_CASE("memory grows with items, not with the number of lines") {

@@ -21,10 +21,10 @@ TEST_CASE("session state follows the last child-0 line without a queue") {
     const char* action;
     const char* state;
   };
-  for (const Case c : {Case{"start", "RUNNING"}, Case{"pausing", "PAUSING"}, Case{"pause", "PAUSED"},
-                       Case{"resume", "RUNNING"}, Case{"aborting", "ABORTING"},
-                       Case{"abort", "ABORTED"}, Case{"fail", "FAILED"},
-                       Case{"complete", "COMPLETED"}}) {
+  for (const Case c :
+       {Case{"start", "RUNNING"}, Case{"pausing", "PAUSING"}, Case{"pause", "PAUSED"},
+        Case{"resume", "RUNNING"}, Case{"aborting", "ABORTING"}, Case{"abort", "ABORTED"},
+        Case{"fail", "FAILED"}, Case{"complete", "COMPLETED"}}) {
     CAPTURE(c.action);
     CHECK(summarize(control("start") + control(c.action)).info().state == c.state);
   }
@@ -64,13 +64,13 @@ TEST_CASE("queue totals are the last queue_count and queue_size") {
 }
 
 TEST_CASE("an item exists once any worker line names it, results decide its status") {
-  const auto m = summarize(queue_line("queue_count", "TRANSFER", "4") +
-                           worker("start", "TRANSFER", "a") +
-                           worker("process-item", "TRANSFER", "b", R"("item-TRANSFER_b")") +
-                           worker("start-item", "TRANSFER", "c", R"({"size":100})") +
-                           worker("start-item", "TRANSFER", "d", R"("250")") +
-                           worker("success-item", "TRANSFER", "c", R"({"warnings":0})") +
-                           worker("failed-item", "TRANSFER", "d", R"({"failure":"boom"})"));
+  const auto m =
+      summarize(queue_line("queue_count", "TRANSFER", "4") + worker("start", "TRANSFER", "a") +
+                worker("process-item", "TRANSFER", "b", R"("item-TRANSFER_b")") +
+                worker("start-item", "TRANSFER", "c", R"({"size":100})") +
+                worker("start-item", "TRANSFER", "d", R"("250")") +
+                worker("success-item", "TRANSFER", "c", R"({"warnings":0})") +
+                worker("failed-item", "TRANSFER", "d", R"({"failure":"boom"})"));
   const auto& c = q(m, "TRANSFER");
   CHECK(c.items_started == 4);
   CHECK(c.items_finished == 2);
@@ -111,8 +111,9 @@ TEST_CASE("had warnings: warning-item, or any non-zero count") {
       worker("success-item", "RESTORE", "clean", R"({"warnings":0,"skipped_items":0})") +
       worker("warning-item", "RESTORE", "warn", R"({})") +
       worker("success-item", "RESTORE", "skipped", R"({"skipped_items":"2"})") +
-      worker("success-item", "RESTORE", "dangerous",
-             R"({"dangerous_items":1,"contents":{"dangerous_items":[[["M","f",1],"danger!",null]]}})") +
+      worker(
+          "success-item", "RESTORE", "dangerous",
+          R"({"dangerous_items":1,"contents":{"dangerous_items":[[["M","f",1],"danger!",null]]}})") +
       worker("success-item", "RESTORE", "altered", R"({"altered_items":2})"));
   const auto& c = q(m, "RESTORE");
   CHECK(c.items_succeeded == 5);
@@ -124,11 +125,11 @@ TEST_CASE("had warnings: warning-item, or any non-zero count") {
 }
 
 TEST_CASE("a TRANSFER failure writes RESTORE lines for the same item") {
-  const auto m = summarize(
-      worker("start-item", "TRANSFER", "root", R"({"size":1})") +
-      worker("failed-item", "TRANSFER", "root", R"({"failure":"exists","size":1})") +
-      worker("start-item", "RESTORE", "root", R"({"size":1})") +
-      worker("failed-item", "RESTORE", "root", R"({"failure":"exists","size":1})"));
+  const auto m =
+      summarize(worker("start-item", "TRANSFER", "root", R"({"size":1})") +
+                worker("failed-item", "TRANSFER", "root", R"({"failure":"exists","size":1})") +
+                worker("start-item", "RESTORE", "root", R"({"size":1})") +
+                worker("failed-item", "RESTORE", "root", R"({"failure":"exists","size":1})"));
   CHECK(q(m, "TRANSFER").items_failed == 1);
   CHECK(q(m, "RESTORE").items_failed == 1);
   CHECK(m.model().items().size() == 2);  // keyed by (queue, item)
@@ -136,8 +137,8 @@ TEST_CASE("a TRANSFER failure writes RESTORE lines for the same item") {
 
 TEST_CASE("item texts are bounded") {
   const std::string long_failure(10000, 'f');
-  const auto m = summarize(worker("failed-item", "TRANSFER", "a",
-                                  R"({"failure":")" + long_failure + R"("})"));
+  const auto m =
+      summarize(worker("failed-item", "TRANSFER", "a", R"({"failure":")" + long_failure + R"("})"));
   const auto& item = m.model().items().at(0);
   REQUIRE(item.failure);
   CHECK(item.failure->size() <= wte::log::ItemLimits{}.max_text_bytes);

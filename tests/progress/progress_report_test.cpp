@@ -60,8 +60,9 @@ TEST_CASE("exit status follows the session") {
 
 TEST_CASE("the report names failed items and dangerous texts, escaped for a terminal") {
   wte::log::MasterLog m;
-  m.feed(R"({"contents":{"action":"failed-item","queue":"TRANSFER","item":"bad\u001b[31m","msg":{"failure":"line1\nline2"}}})"
-         "\n");
+  m.feed(
+      R"({"contents":{"action":"failed-item","queue":"TRANSFER","item":"bad\u001b[31m","msg":{"failure":"line1\nline2"}}})"
+      "\n");
   const std::string report = render_report(m.model());
   CHECK(report.find("Failed items:") != std::string::npos);
   CHECK(report.find("bad\\x1B[31m: line1\\nline2") != std::string::npos);

@@ -26,6 +26,6 @@ TEST_CASE("after failures: exponential back-off capped at 5 minutes, recovering 
   CHECK(next_delay(15000ms, 0ms, 5) == 240000ms);
   CHECK(next_delay(15000ms, 0ms, 6) == 300000ms);
   CHECK(next_delay(15000ms, 0ms, 60) == 300000ms);
-  CHECK(next_delay(15000ms, 0ms, 0) == 15000ms);  // the first success: back to normal
+  CHECK(next_delay(15000ms, 0ms, 0) == 15000ms);    // the first success: back to normal
   CHECK(next_delay(600000ms, 0ms, 3) == 600000ms);  // never shorter than the interval
 }

@@ -1,8 +1,8 @@
 #include "sources/request_limiter.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <memory>
 #include <vector>
 

@@ -56,8 +56,12 @@ TEST_CASE("a log replaced by another one of the same length or longer is detecte
 TEST_CASE("same beginning but different bytes before the offset is a reset too") {
   std::string head(5000, ' ');
   head += "\n";
-  const std::string a = head + R"({"contents":{"action":"start"}})" "\n";
-  const std::string b = head + R"({"contents":{"action":"abort"}})" "\n" + "{\"contents\":{\"action\":\"x\"}}\n";
+  const std::string a = head + R"({"contents":{"action":"start"}})"
+                               "\n";
+  const std::string b = head +
+                        R"({"contents":{"action":"abort"}})"
+                        "\n" +
+                        "{\"contents\":{\"action\":\"x\"}}\n";
   TrackedSession s("h", "id");
   s.ingest_whole_log(a, 1.0);
   const auto r = s.ingest_whole_log(b, 2.0);
@@ -67,7 +71,9 @@ TEST_CASE("same beginning but different bytes before the offset is a reset too")
 
 TEST_CASE("state: the API's when known, else the log's; final states") {
   TrackedSession s("h", "id");
-  s.ingest_whole_log(R"({"contents":{"action":"start"}})" "\n", 1.0);
+  s.ingest_whole_log(R"({"contents":{"action":"start"}})"
+                     "\n",
+                     1.0);
   CHECK(s.state() == "RUNNING");
   CHECK_FALSE(s.is_final());
   s.set_api_state("COMPLETED");

@@ -9,5 +9,6 @@ TEST_CASE("HTML escaping covers text and attributes") {
 }
 
 TEST_CASE("printable shows control characters") {
-  CHECK(wte::text::printable("a\nb\tc\x01" "d\x7F") == "a\\nb\\tc\\x01d\\x7F");
+  CHECK(wte::text::printable("a\nb\tc\x01"
+                             "d\x7F") == "a\\nb\\tc\\x01d\\x7F");
 }

@@ -19,7 +19,10 @@ TEST_CASE("ill-formed sequences are replaced by U+FFFD") {
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(is_valid_utf8("\xE2\x80"));          // cut short
-  CHECK(bounded_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(bounded_utf8("a\xFF"
+                     "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(bounded_utf8("\xE2\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(is_valid_utf8(bounded_utf8("\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80")));
 }
