@@ -48,10 +48,10 @@ VOLUME ["/var/lib/whm_transfer_exporter"]
 EXPOSE 9923
 USER 65532:65532
 # Logs go to stderr (the container runtime collects them).
-# Health: /-/healthy over bash's /dev/tcp, so no curl in the image. (Needs --format docker with
-# podman; OCI images carry no HEALTHCHECK. Plain HTTP only: behind TLS or basic auth use the
-# orchestrator's own probe.)
+# Health: the binary's own `healthcheck` probe of /-/healthy, so no curl in the image. (Needs
+# --format docker with podman; OCI images carry no HEALTHCHECK. Plain HTTP only: behind TLS or
+# basic auth use the orchestrator's own probe.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9923 && printf 'GET /-/healthy HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+  CMD ["/usr/bin/whm_transfer_exporter", "healthcheck", "--url", "http://127.0.0.1:9923/-/healthy"]
 ENTRYPOINT ["/usr/bin/whm_transfer_exporter"]
 CMD ["serve", "--config", "/etc/whm_transfer_exporter/config.yml"]
