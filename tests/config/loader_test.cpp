@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using wte::config::Config;
@@ -179,7 +179,7 @@ TEST_CASE("numeric-looking scalars are read as text where text is expected") {
 }
 
 TEST_CASE("load_config_file reads a file and names it") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   const std::string path = dir.write("c.yml", "log_level: warn\n", 0644);
   auto result = load_config_file(path);
   REQUIRE(result.ok());
@@ -193,7 +193,7 @@ TEST_CASE("load_config_file reads a file and names it") {
 }
 
 TEST_CASE("load_config_file: missing, unreadable, directory, oversized") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   const std::string missing = (dir.path() / "nope.yml").string();
   auto result = load_config_file(missing);
   REQUIRE(result.errors.size() == 1);

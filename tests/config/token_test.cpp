@@ -8,7 +8,7 @@
 #include <sstream>
 #include <type_traits>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using wte::config::load_token;
 using wte::config::Secret;
@@ -64,7 +64,7 @@ TEST_CASE("Secret never prints") {
 }
 
 TEST_CASE("file tokens: mode 600 is read and trailing whitespace stripped") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   const auto env = fake_env({});
   const std::string path = dir.write("t", std::string(kToken) + " \r\n\n", 0600);
   auto r = load({Kind::file, path}, env);
@@ -74,7 +74,7 @@ TEST_CASE("file tokens: mode 600 is read and trailing whitespace stripped") {
 }
 
 TEST_CASE("file tokens: group/other access is refused with the mode and the fix") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   const auto env = fake_env({});
   for (mode_t mode : {0644, 0640, 0604, 0620, 0602, 0660, 0666}) {
     CAPTURE(mode);
@@ -94,7 +94,7 @@ TEST_CASE("file tokens: group/other access is refused with the mode and the fix"
 }
 
 TEST_CASE("file tokens: empty, inner whitespace, missing, not a file, too large") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   const auto env = fake_env({});
   auto r = load({Kind::file, dir.write("empty", "", 0600)}, env);
   CHECK(r.error == "token file " + (dir.path() / "empty").string() + " is empty");
@@ -131,7 +131,7 @@ TEST_CASE("environment tokens") {
 }
 
 TEST_CASE("credential tokens come from $CREDENTIALS_DIRECTORY without a mode check") {
-  wte::config::testing::TempDir dir;
+  wte::test::TempDir dir;
   dir.write("whm-1", std::string(kToken) + "\n", 0644);  // systemd's copy: mode irrelevant
   const auto env = fake_env({{"CREDENTIALS_DIRECTORY", dir.path().string()}});
   auto r = load({Kind::credential, "whm-1"}, env);

@@ -16,29 +16,11 @@
 #include "log/master_log.hpp"
 #include "log/summary_json.hpp"
 #include "metrics/exporter_metrics.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wte::local::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wte_local_XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ignored);
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = wte::test::TempDir;
 
 inline void write_file(const std::filesystem::path& p, std::string_view text) {
   std::filesystem::create_directories(p.parent_path());

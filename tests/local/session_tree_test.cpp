@@ -8,6 +8,7 @@
 
 #include "local/session_database.hpp"
 #include "local_test_support.hpp"
+#include "loggen/session_id.hpp"
 
 using wte::local::SessionDatabase;
 using wte::local::testing::summary_of_file;
@@ -26,13 +27,12 @@ std::map<std::string, std::string> states(const std::filesystem::path& dir) {
 }  // namespace
 
 TEST_CASE("ids look like cPanel's: 36 characters of [0-9A-Za-z_]") {
-  const auto id =
-      wte::session_tree::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 1);
+  const auto id = wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 1);
   CHECK(id.size() == 36);
   CHECK(id.starts_with("vm5docscpanelcopya20140224163412"));
   CHECK(wte::local::is_session_id(id));
-  CHECK(id == wte::session_tree::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 1));
-  CHECK(id != wte::session_tree::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 2));
+  CHECK(id == wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 1));
+  CHECK(id != wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 2));
 }
 
 TEST_CASE("a tree moves PENDING -> RUNNING -> the end state and renames the log") {

@@ -6,23 +6,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/temp_dir.hpp"
+
 using wte::sources::Registration;
 using wte::sources::SessionRegistry;
 
-namespace {
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/wte-registry-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-}  // namespace
+using wte::test::TempDir;
 
 TEST_CASE("registrations persist atomically and load back") {
   TempDir dir;
-  const auto file = (dir.path / "sessions.json").string();
+  const auto file = (dir.path() / "sessions.json").string();
   SessionRegistry a(file);
   CHECK(a.load().empty());  // missing file: empty
   CHECK(a.add({"whm1", "abc_123"}).empty());
@@ -42,7 +35,7 @@ TEST_CASE("registrations persist atomically and load back") {
 
 TEST_CASE("invalid ids never get in, from the API or from the file") {
   TempDir dir;
-  SessionRegistry r((dir.path / "s.json").string());
+  SessionRegistry r((dir.path() / "s.json").string());
   CHECK_FALSE(r.add({"whm1", "../etc/passwd"}).empty());
   CHECK_FALSE(r.add({"whm1", ""}).empty());
   CHECK(r.all().empty());
@@ -52,7 +45,7 @@ TEST_CASE("invalid ids never get in, from the API or from the file") {
 
 TEST_CASE("a corrupt file is reported, not trusted, and left for a person") {
   TempDir dir;
-  const auto file = (dir.path / "s.json").string();
+  const auto file = (dir.path() / "s.json").string();
   std::ofstream(file) << "{not json";
   SessionRegistry r(file);
   const std::string err = r.load();

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "loggen/log_generator.hpp"
-#include "whm-sim/session_id.hpp"
+#include "loggen/session_id.hpp"
 
 using wte::whmsim::Clock;
 using wte::whmsim::Playback;
@@ -83,12 +83,12 @@ TEST_CASE("a last line without a newline is released as it is; junk lines change
 }
 
 TEST_CASE("session ids look like cPanel's") {
-  CHECK(wte::whmsim::utc_stamp(1393259652) == "20140224163412");
-  const auto id = wte::whmsim::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 9);
+  CHECK(wte::loggen::utc_stamp(1393259652) == "20140224163412");
+  const auto id = wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 9);
   CHECK(id.size() == 36);
   CHECK(id.starts_with("vm5docscpanelcopya20140224163412"));  // the documentation's example
   CHECK(id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
         std::string::npos);
-  CHECK(id == wte::whmsim::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 9));
-  CHECK(id != wte::whmsim::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 10));
+  CHECK(id == wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 9));
+  CHECK(id != wte::loggen::make_session_id("vm5.docs.cpanel.net", "copyacct", 1393259652, 10));
 }

@@ -8,6 +8,7 @@
 
 #include "local/session_database.hpp"
 #include "loggen/json_text.hpp"
+#include "loggen/session_id.hpp"
 
 namespace wte::session_tree {
 
@@ -32,34 +33,6 @@ constexpr std::array<StateNumber, 9> kStates = {{{"PENDING", 0},
                                                  {"COMPLETED", 100},
                                                  {"ABORTED", 150},
                                                  {"FAILED", 200}}};
-
-bool id_char(char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-// Cut first, then reduced: "vm5.docs.cpanel.net" gives "vm5docscpanel" as in cPanel's ids.
-std::string reduced(std::string_view s, std::size_t max) {
-  std::string out;
-  for (const char c : s.substr(0, max)) {
-    if (id_char(c)) out += c;
-  }
-  return out;
-}
-
-// "YYYYMMDDhhmmss" in UTC.
-std::string utc_stamp(std::int64_t epoch_seconds) {
-  using namespace std::chrono;
-  const sys_seconds tp{seconds{epoch_seconds}};
-  const auto day = floor<days>(tp);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{tp - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
 
 void check(int rc, sqlite3* db, std::string_view what) {
   if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -91,18 +64,6 @@ std::optional<int> state_integer(std::string_view name) noexcept {
     if (s.name == name) return s.value;
   }
   return std::nullopt;
-}
-
-std::string make_session_id(std::string_view source_host, std::string_view initiator,
-                            std::int64_t epoch_seconds, std::uint64_t seed) {
-  static constexpr std::string_view kAlnum =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  constexpr std::size_t kLength = 36;
-  std::string id = reduced(source_host, 15) + reduced(initiator, 5) + utc_stamp(epoch_seconds);
-  loggen::Random random(loggen::mix_seed(seed, 0x7ee));
-  while (id.size() < kLength) id += kAlnum[random.below(kAlnum.size())];
-  id.resize(kLength);
-  return id;
 }
 
 // ---- SessionTable ----------------------------------------------------------------------
@@ -168,7 +129,7 @@ SessionTree::SessionTree(TreeSpec spec)
     Session s;
     s.start_time = spec_.start_time + static_cast<std::int64_t>(60 * i);
     const std::uint64_t seed = loggen::mix_seed(spec_.seed, i);
-    s.id = make_session_id(spec_.source_host, "copyacct", s.start_time, seed);
+    s.id = loggen::make_session_id(spec_.source_host, "copyacct", s.start_time, seed);
     loggen::LogSpec log;
     log.accounts = spec_.accounts;
     log.end_state = spec_.end_state;

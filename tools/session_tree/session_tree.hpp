@@ -31,11 +31,6 @@ struct TreeSpec {
 // The `sessions.state` integer of a state name (PENDING 0 ... FAILED 200); nullopt if unknown.
 std::optional<int> state_integer(std::string_view name) noexcept;
 
-// A 36-character id as cPanel makes them: 15 characters of the source host, 5 of the
-// initiator, a UTC stamp, all reduced to [0-9A-Za-z_], padded with seeded alphanumerics.
-std::string make_session_id(std::string_view source_host, std::string_view initiator,
-                            std::int64_t epoch_seconds, std::uint64_t seed);
-
 // The table of whmxfer.sqlite, written the way cPanel would (short transactions).
 class SessionTable {
  public:

@@ -4,7 +4,7 @@
 
 #include "loggen/account_plan.hpp"
 #include "loggen/log_generator.hpp"
-#include "session_id.hpp"
+#include "loggen/session_id.hpp"
 
 namespace wte::whmsim {
 
@@ -208,7 +208,7 @@ World build_world(const SimOptions& o, const std::vector<std::string>& log_texts
           epoch + static_cast<std::int64_t>(static_cast<double>(k) * o.stagger_seconds);
       if (o.demo) spec = demo_spec(spec, g);
       SessionSpec s;
-      s.id = make_session_id(spec.remote_host, spec.initiator, spec.start_time, o.seed + g);
+      s.id = loggen::make_session_id(spec.remote_host, spec.initiator, spec.start_time, o.seed + g);
       s.log = log_texts.empty() ? loggen::generate_text(spec) : log_texts[g % log_texts.size()];
       s.lines_per_second = o.rate;
       s.start = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace wte::whmsim {
+namespace wte::loggen {
 
 // `pad_seed` chooses the padding, so ids are reproducible.
 std::string make_session_id(std::string_view source_host, std::string_view initiator,
@@ -15,4 +15,4 @@ std::string make_session_id(std::string_view source_host, std::string_view initi
 // "YYYYMMDDhhmmss" in UTC.
 std::string utc_stamp(std::int64_t epoch_seconds);
 
-}  // namespace wte::whmsim
+}  // namespace wte::loggen

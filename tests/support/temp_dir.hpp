@@ -1,5 +1,6 @@
 #pragma once
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at scope exit.
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at scope exit,
+// even when a test took its permissions away.
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -9,12 +10,12 @@
 #include <string>
 #include <string_view>
 
-namespace wte::config::testing {
+namespace wte::test {
 
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wte_config_XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "wte_test_XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -22,6 +23,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
     std::error_code ignored;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ignored);
     std::filesystem::remove_all(path_, ignored);
   }
 
@@ -42,4 +45,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace wte::config::testing
+}  // namespace wte::test

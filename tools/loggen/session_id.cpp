@@ -1,11 +1,11 @@
-#include "session_id.hpp"
+#include "loggen/session_id.hpp"
 
 #include <chrono>
 #include <cstdio>
 
 #include "loggen/json_text.hpp"
 
-namespace wte::whmsim {
+namespace wte::loggen {
 
 namespace {
 
@@ -45,10 +45,10 @@ std::string make_session_id(std::string_view source_host, std::string_view initi
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   constexpr std::size_t kLength = 36;
   std::string id = reduced(source_host, 15) + reduced(initiator, 5) + utc_stamp(epoch_seconds);
-  loggen::Random random(loggen::mix_seed(pad_seed, 0x5e55));
+  Random random(mix_seed(pad_seed, 0x5e55));
   while (id.size() < kLength) id += kAlnum[random.below(kAlnum.size())];
   id.resize(kLength);
   return id;
 }
 
-}  // namespace wte::whmsim
+}  // namespace wte::loggen
