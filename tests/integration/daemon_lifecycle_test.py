@@ -20,6 +20,7 @@ class LifecycleTest(unittest.TestCase):
         self.work = new_workdir()
         self.sim = Simulator(self.work, "--hosts", "2", "--sessions-per-host", "2",
                              "--accounts", "300", "--rate", "20", "--seed", "9")
+        self.addCleanup(self.sim.stop)  # runs even if tearDown fails half-way
         self.api_token_file = os.path.join(self.work, "api.token")
         with open(self.api_token_file, "w") as f:
             f.write(API_TOKEN + "\n")
