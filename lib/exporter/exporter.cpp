@@ -326,7 +326,7 @@ web::Response Exporter::metrics_response() {
   return r;
 }
 
-web::Response Exporter::register_session(const web::Request& request) {
+std::optional<web::Response> Exporter::refuse_registration(const web::Request& request) const {
   if (!api_token_) {
     return web::Response::json(
         403,
@@ -337,6 +337,11 @@ web::Response Exporter::register_session(const web::Request& request) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
+  return std::nullopt;
+}
+
+web::Response Exporter::register_session(const web::Request& request) {
+  if (auto refused = refuse_registration(request)) return *refused;
   auto parsed = parse_register_body(request.body);
   if (auto* error = std::get_if<web::Response>(&parsed)) return *error;
   const auto& reg = std::get<sources::Registration>(parsed);
@@ -353,14 +358,7 @@ web::Response Exporter::register_session(const web::Request& request) {
 }
 
 web::Response Exporter::unregister_session(const web::Request& request) {
-  if (!api_token_) {
-    return web::Response::json(
-        403,
-        R"({"error":"the registration API is disabled: set api.bearer_token_file in the config"})");
-  }
-  if (!has_bearer_token(request, api_token_->reveal())) {
-    return web::Response::json(401, R"({"error":"missing or wrong bearer token"})");
-  }
+  if (auto refused = refuse_registration(request)) return *refused;
   auto parsed = parse_unregister_path(request.path, kSessionsPrefix);
   if (auto* error = std::get_if<web::Response>(&parsed)) return *error;
   const auto& reg = std::get<sources::Registration>(parsed);

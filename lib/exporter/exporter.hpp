@@ -61,6 +61,8 @@ class Exporter : public sources::StatusSource {
   void sync_sessions();
   void build_routes();
   web::Response metrics_response();
+  // The 403 (API disabled) or 401 (no or wrong bearer token) to send, if any.
+  std::optional<web::Response> refuse_registration(const web::Request& request) const;
   web::Response register_session(const web::Request& request);
   web::Response unregister_session(const web::Request& request);
   web::Response reload_response();
