@@ -1,6 +1,7 @@
 #include "text/utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace wte::text {
 namespace {
@@ -37,15 +38,24 @@ std::size_t sequence_length(std::string_view s, std::size_t i) noexcept {
   return len;
 }
 
+// Index of the first byte >= 0x80 at or after `i` (s.size() if none), eight bytes at a
+// time: names and texts in logs are nearly always ASCII.
+std::size_t skip_ascii(std::string_view s, std::size_t i) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, sizeof word);
+    if (word & kHighBits) break;
+  }
+  while (i < s.size() && static_cast<std::uint8_t>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
-  while (i < s.size()) {
-    if (static_cast<std::uint8_t>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+  while ((i = skip_ascii(s, i)) < s.size()) {
     const std::size_t len = sequence_length(s, i);
     if (len == 0) return false;
     i += len;
@@ -57,6 +67,16 @@ bool append_valid_utf8(std::string& out, std::string_view s, std::size_t max_byt
   std::size_t written = 0;
   std::size_t i = 0;
   while (i < s.size()) {
+    // An ASCII run is copied in one piece (cut at the limit: an ASCII byte is a character).
+    const std::size_t run = skip_ascii(s, i) - i;
+    if (run > 0) {
+      const std::size_t fits = run < max_bytes - written ? run : max_bytes - written;
+      out.append(s.substr(i, fits));
+      written += fits;
+      i += fits;
+      if (fits < run) return true;
+      continue;
+    }
     const std::size_t len = sequence_length(s, i);
     const std::string_view piece = len ? s.substr(i, len) : kReplacement;
     if (written + piece.size() > max_bytes) return true;
@@ -68,6 +88,7 @@ bool append_valid_utf8(std::string& out, std::string_view s, std::size_t max_byt
 }
 
 std::string bounded_utf8(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes && is_valid_utf8(s)) return std::string(s);  // the common case
   std::string out;
   if (max_bytes == std::string::npos) {
     append_valid_utf8(out, s);
