@@ -1,5 +1,6 @@
 #include "metrics/session_collector.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -205,14 +206,25 @@ std::vector<prometheus::MetricFamily> SessionCollector::Collect() const {
   Families f;
   source_.for_each_host([&](const sources::HostView& h) { add_host(f, h); });
   std::size_t dropped = 0;
+  std::size_t newly_dropped = 0;
+  const std::lock_guard lock(high_water_mutex_);
+  std::unordered_map<std::string, std::size_t> high_water;
   source_.for_each_session([&](const sources::SessionView& s) {
     const Labels base{{"host", label_value(s.host)}, {"session", label_value(s.session_id)}};
     add_session_gauges(f, base, s);
     add_queues(f, base, s.model);
-    dropped += add_items(f, base, s.model, max_item_series_);
+    const std::size_t n = add_items(f, base, s.model, max_item_series_);
+    dropped += n;
+    if (n == 0) return;
+    std::string key = std::string(s.host) + '\n' + std::string(s.session_id);
+    const auto before = dropped_high_water_.find(key);
+    const std::size_t seen = before == dropped_high_water_.end() ? 0 : before->second;
+    if (n > seen) newly_dropped += n - seen;
+    high_water.emplace(std::move(key), std::max(n, seen));
   });
+  dropped_high_water_ = std::move(high_water);
   last_dropped_.store(dropped);
-  if (dropped > 0 && on_dropped_) on_dropped_(dropped);
+  if (newly_dropped > 0 && on_dropped_) on_dropped_(newly_dropped);
   return std::move(f.set).take();
 }
 

@@ -8,6 +8,9 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sources/status_source.hpp"
@@ -18,9 +21,11 @@ inline constexpr std::size_t kDefaultMaxItemSeriesPerSession = 1000;
 
 class SessionCollector : public prometheus::Collectable {
  public:
-  // Told, after each scrape that left series out, how many: the exporter adds them to
-  // whm_transfer_dropped_total{limit="item_series"}.
-  using DropSink = std::function<void(std::size_t dropped_series)>;
+  // Told, after a scrape that left out series not left out before, how many more: the
+  // exporter adds them to whm_transfer_dropped_total{limit="item_series"}. A series is
+  // counted once, not once per scrape (each session's count of left-out series is
+  // remembered at its highest while the session exists).
+  using DropSink = std::function<void(std::size_t newly_dropped_series)>;
 
   explicit SessionCollector(
       const sources::StatusSource& source,
@@ -37,6 +42,10 @@ class SessionCollector : public prometheus::Collectable {
   std::size_t max_item_series_;
   DropSink on_dropped_;
   mutable std::atomic<std::size_t> last_dropped_{0};
+  // Per session (host + '\n' + id): the most series the cap has left out. Rebuilt on every
+  // Collect() from the sessions that still exist, so it never outgrows them.
+  mutable std::mutex high_water_mutex_;
+  mutable std::unordered_map<std::string, std::size_t> dropped_high_water_;
 };
 
 }  // namespace wte::metrics

@@ -223,14 +223,34 @@ TEST_CASE("item series are capped per session; the rest are counted and reported
   // The queue gauges still count everything.
   CHECK(e.at("whm_transfer_queue_items_failed" + s1(R"(,queue="RESTORE")")) == "5");
 
+  // Regression: the same left-out series were counted again on every scrape.
+  e = scrape(c);
+  CHECK(c.last_dropped() == 3);
+  CHECK(reported == std::vector<std::size_t>{3});
+
   src.remove_session("s1");
   e = scrape(c);
   CHECK(c.last_dropped() == 1);
-  CHECK(reported == std::vector<std::size_t>{3, 1});
+  CHECK(reported == std::vector<std::size_t>{3});  // s2's series was counted already
   src.remove_session("s2");
   e = scrape(c);
   CHECK(c.last_dropped() == 0);
-  CHECK(reported.size() == 2);  // nothing dropped: nothing reported
+  CHECK(reported.size() == 1);  // nothing dropped: nothing reported
+}
+
+TEST_CASE("a session that fails more items adds only its newly left-out series") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", failed_items_log(5));
+  std::vector<std::size_t> reported;
+  const SessionCollector c(src, 3, [&](std::size_t n) { reported.push_back(n); });
+  scrape(c);
+  CHECK(reported == std::vector<std::size_t>{2});
+  src.remove_session("s1");
+  src.add_session("h1", "s1", failed_items_log(9));
+  scrape(c);
+  scrape(c);
+  CHECK(reported == std::vector<std::size_t>{2, 4});
+  CHECK(c.last_dropped() == 6);
 }
 
 TEST_CASE("the default cap is 1000 series per session") {
