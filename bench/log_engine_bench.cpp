@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "log/event_parser.hpp"
 #include "log/master_log.hpp"
 #include "loggen/log_generator.hpp"
 
@@ -27,7 +28,7 @@ const Corpus& corpus() {
   static const Corpus c = [] {
     wte::loggen::LogSpec spec;
     spec.style = wte::loggen::LogSpec::Style::mixed;
-    spec.target_bytes = 64u << 20;  // 64 MiB: large enough to leave the caches
+    spec.target_bytes = 100u << 20;  // 100 MiB (105 MB): the issue asks for >= 100 MB
     spec.child_failed_rate = 0.02;
     spec.seed = 7;
     Corpus out;
@@ -85,6 +86,18 @@ void BM_RapidJsonDom(benchmark::State& state) {
   }
   report(state, c);
 }
+
+void BM_ParserOnly(benchmark::State& state) {
+  const Corpus& c = corpus();
+  wte::log::EventParser parser;
+  for (auto _ : state) {
+    std::size_t ok = 0;
+    for (const auto line : c.lines) ok += parser.parse(line) ? 1 : 0;
+    benchmark::DoNotOptimize(ok);
+  }
+  report(state, c);
+}
+BENCHMARK(BM_ParserOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // The floor for any RapidJSON-based reader: an in-situ SAX parse of each line (copied to a
 // mutable buffer first, as the engine must) into a handler that keeps nothing.

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "log/keyword_table.hpp"
+
 namespace wte::log {
 
 std::optional<std::int64_t> parse_count(std::string_view text) noexcept {
@@ -48,44 +50,75 @@ enum class Key : std::uint8_t {
   skipped_items,
   dangerous_items,
   altered_items,
-  failure
+  failure,
 };
+constexpr std::size_t kKeyCount = static_cast<std::size_t>(Key::failure) + 1;
 
-Key key_of(std::string_view k) noexcept {
-  switch (k.size()) {
-    case 3:
-      return k == "msg" ? Key::msg : Key::other;
-    case 4:
-      if (k == "item") return Key::item;
-      if (k == "time") return Key::time;
-      if (k == "size") return Key::size;
-      return Key::other;
-    case 5:
-      return k == "queue" ? Key::queue : Key::other;
-    case 6:
-      return k == "action" ? Key::action : Key::other;
-    case 7:
-      return k == "failure" ? Key::failure : Key::other;
-    case 8:
-      if (k == "contents") return Key::contents;
-      if (k == "warnings") return Key::warnings;
-      return Key::other;
-    case 9:
-      return k == "item_type" ? Key::item_type : Key::other;
-    case 13:
-      if (k == "skipped_items") return Key::skipped_items;
-      if (k == "altered_items") return Key::altered_items;
-      return Key::other;
-    case 15:
-      return k == "dangerous_items" ? Key::dangerous_items : Key::other;
-    default:
-      return Key::other;
-  }
-}
+constexpr KeywordTable<Key, 13> kKeys({{
+    {"contents", Key::contents},
+    {"action", Key::action},
+    {"queue", Key::queue},
+    {"item", Key::item},
+    {"item_type", Key::item_type},
+    {"time", Key::time},
+    {"msg", Key::msg},
+    {"size", Key::size},
+    {"warnings", Key::warnings},
+    {"skipped_items", Key::skipped_items},
+    {"dangerous_items", Key::dangerous_items},
+    {"altered_items", Key::altered_items},
+    {"failure", Key::failure},
+}});
 
 // Where in the line we are: only the parts we read get a frame; everything else is
 // skipped by depth counting, so deep nesting costs no memory.
 enum class Frame : std::uint8_t { top, contents, msg, msg_contents, text_list, text_entry };
+constexpr std::size_t kFrameCount = static_cast<std::size_t>(Frame::text_entry) + 1;
+
+// Where a string or number value goes, by frame and key. One table lookup per value
+// instead of nested switches: the values of a line come in any key order, so switches
+// on them mispredict, and that used to cost more than the tokenizing.
+enum Slot : std::uint8_t {
+  discard,
+  action,
+  queue,
+  item,
+  item_type,
+  time,
+  msg,
+  size,
+  warnings,
+  skipped,
+  dangerous,
+  altered,
+  failure,
+  kSlotCount
+};
+
+using SlotTable = std::array<std::array<std::array<Slot, kKeyCount>, kFrameCount>, 2>;
+
+consteval SlotTable make_slot_table() {
+  SlotTable t{};  // all discard
+  for (int is_string = 0; is_string < 2; ++is_string) {
+    auto& contents = t[is_string][static_cast<std::size_t>(Frame::contents)];
+    auto& msg = t[is_string][static_cast<std::size_t>(Frame::msg)];
+    auto at = [](auto& row, Key k) -> Slot& { return row[static_cast<std::size_t>(k)]; };
+    if (is_string) at(contents, Key::action) = Slot::action;  // a number is no action
+    at(contents, Key::queue) = Slot::queue;
+    at(contents, Key::item) = Slot::item;
+    at(contents, Key::item_type) = Slot::item_type;
+    at(contents, Key::time) = Slot::time;
+    at(contents, Key::msg) = Slot::msg;
+    at(msg, Key::size) = Slot::size;
+    at(msg, Key::warnings) = Slot::warnings;
+    at(msg, Key::skipped_items) = Slot::skipped;
+    at(msg, Key::dangerous_items) = Slot::dangerous;
+    at(msg, Key::altered_items) = Slot::altered;
+    at(msg, Key::failure) = Slot::failure;
+  }
+  return t;
+}
+constexpr SlotTable kSlotOf = make_slot_table();
 
 struct FrameState {
   Frame frame;
@@ -101,24 +134,48 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     depth_ = 0;
     skip_depth_ = 0;
     key_ = Key::other;
-    has_action_ = false;
+    present_ = 0;
+    msg_kind_ = MsgKind::absent;
   }
 
-  bool has_action() const noexcept { return has_action_; }
+  // After a successful parse: the event from the values the line held (last one wins).
+  // False if it had no string `action` in `contents`.
+  bool finish() const {
+    LogEvent& e = *event_;
+    e.msg_kind = msg_kind_;
+    if (msg_kind_ == MsgKind::scalar) e.msg_scalar = values_[Slot::msg];
+    e.queue = text(Slot::queue);
+    e.item = text(Slot::item);
+    e.item_type = text(Slot::item_type);
+    e.time = count(Slot::time);
+    e.counts.size = count(Slot::size);
+    e.counts.warnings = count(Slot::warnings);
+    e.counts.skipped_items = count(Slot::skipped);
+    e.counts.dangerous_items = count(Slot::dangerous);
+    e.counts.altered_items = count(Slot::altered);
+    e.failure = text(Slot::failure);
+    if (!has(Slot::action)) return false;
+    e.action = values_[Slot::action];
+    return true;
+  }
 
-  bool Default() { return scalar({}, false); }  // bool values: present but not text
-  bool Null() { return null_value(); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    string_ = false;
-    return scalar({s, n}, true);
+  bool Default() {  // a boolean: present, but not text
+    if (skip_depth_ > 0) return true;
+    if (depth_ == 0) return false;  // the line is not an object
+    if (back().frame == Frame::contents && key_ == Key::msg) msg_kind_ = MsgKind::other;
+    return true;
   }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    string_ = true;
-    return scalar({s, n}, true);
+  bool Null() {
+    if (skip_depth_ == 0 && depth_ > 0 && back().frame == Frame::contents && key_ == Key::msg) {
+      msg_kind_ = MsgKind::null;
+    }
+    return true;
   }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return value({s, n}, false); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return value({s, n}, true); }
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
-    if (skip_depth_ == 0) key_ = key_of({s, n});
+    if (skip_depth_ == 0) key_ = kKeys.find_padded({s, n}, Key::other);
     return true;
   }
 
@@ -128,95 +185,39 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
-  void add_text(std::string_view text, bool dangerous) {
-    auto& list = dangerous ? event_->dangerous_texts : event_->altered_texts;
-    if (list.size() < EventParser::kMaxTextsPerLine) list.push_back(text);
+  bool has(Slot s) const noexcept { return (present_ >> s) & 1u; }
+  std::optional<std::string_view> text(Slot s) const {
+    return has(s) ? std::optional(values_[s]) : std::nullopt;
+  }
+  std::optional<std::int64_t> count(Slot s) const {
+    return has(s) ? parse_count(values_[s]) : std::nullopt;
   }
 
-  std::optional<std::int64_t>* count_field(enum Key k) noexcept {
-    switch (k) {
-      case Key::size:
-        return &event_->counts.size;
-      case Key::warnings:
-        return &event_->counts.warnings;
-      case Key::skipped_items:
-        return &event_->counts.skipped_items;
-      case Key::dangerous_items:
-        return &event_->counts.dangerous_items;
-      case Key::altered_items:
-        return &event_->counts.altered_items;
-      default:
-        return nullptr;
-    }
-  }
-
-  bool null_value() {
-    if (skip_depth_ == 0 && !frames_empty() && back().frame == Frame::contents &&
-        key_ == Key::msg) {
-      event_->msg_kind = MsgKind::null;
-    }
-    return true;
-  }
-
-  // A string, a number literal, or (is_text false) a boolean.
-  bool scalar(std::string_view text, bool is_text) {
+  bool value(std::string_view text, bool is_string) {
     if (skip_depth_ > 0) return true;
-    if (frames_empty()) return false;  // the line is not an object
+    if (depth_ == 0) return false;  // the line is not an object
     FrameState& f = back();
-    switch (f.frame) {
-      case Frame::contents:
-        contents_value(text, is_text);
-        break;
-      case Frame::msg:
-        if (!is_text) break;
-        if (auto* field = count_field(key_)) {
-          *field = parse_count(text);
-        } else if (key_ == Key::failure) {
-          event_->failure = text;
-        }
-        break;
-      case Frame::text_list:
-        if (is_text) add_text(text, f.dangerous);
-        break;
-      case Frame::text_entry:
-        if (is_text && !f.taken) {
-          f.taken = true;
-          add_text(text, f.dangerous);
-        }
-        break;
-      default:
-        break;
+    if (f.frame >= Frame::text_list) {
+      list_value(f, text);
+      return true;
     }
+    const Slot slot =
+        kSlotOf[is_string][static_cast<std::size_t>(f.frame)][static_cast<std::size_t>(key_)];
+    values_[slot] = text;
+    present_ |= 1u << slot;
+    msg_kind_ = slot == Slot::msg ? MsgKind::scalar : msg_kind_;
     return true;
   }
 
-  void contents_value(std::string_view text, bool is_text) {
-    switch (key_) {
-      case Key::action:
-        if (is_text && string_) {  // a malformed line unless action is a string
-          event_->action = text;
-          has_action_ = true;
-        }
-        break;
-      case Key::queue:
-        if (is_text) event_->queue = text;
-        break;
-      case Key::item:
-        if (is_text) event_->item = text;
-        break;
-      case Key::item_type:
-        if (is_text) event_->item_type = text;
-        break;
-      case Key::time:
-        if (is_text) event_->time = parse_count(text);
-        break;
-      case Key::msg:
-        event_->msg_kind = is_text ? MsgKind::scalar : MsgKind::other;
-        if (is_text) event_->msg_scalar = text;
-        break;
-      default:
-        break;
+  // A text of a dangerous or altered item: a string in the list, or the first string of an
+  // entry that is itself a list.
+  void list_value(FrameState& f, std::string_view text) {
+    if (f.frame == Frame::text_entry) {
+      if (f.taken) return;
+      f.taken = true;
     }
+    auto& list = f.dangerous ? event_->dangerous_texts : event_->altered_texts;
+    if (list.size() < EventParser::kMaxTextsPerLine) list.push_back(text);
   }
 
   bool open(bool object) {
@@ -224,7 +225,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       ++skip_depth_;
       return true;
     }
-    if (frames_empty()) {
+    if (depth_ == 0) {
       if (!object) return false;  // the line is not an object
       push({Frame::top});
       return true;
@@ -235,7 +236,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (f.frame == Frame::top && k == Key::contents && object) {
       push({Frame::contents});
     } else if (f.frame == Frame::contents && k == Key::msg) {
-      event_->msg_kind = object ? MsgKind::object : MsgKind::other;
+      msg_kind_ = object ? MsgKind::object : MsgKind::other;
       if (object)
         push({Frame::msg});
       else
@@ -266,7 +267,6 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   // Only six frames are meaningful (top .. text_entry); deeper parts are skipped.
   static constexpr std::size_t kMaxFrames = 8;
 
-  bool frames_empty() const noexcept { return depth_ == 0; }
   FrameState& back() noexcept { return frames_[depth_ - 1]; }
   void push(FrameState f) noexcept { frames_[depth_++] = f; }
 
@@ -275,14 +275,16 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   std::size_t depth_ = 0;
   std::size_t skip_depth_ = 0;
   enum Key key_ = Key::other;
-  bool has_action_ = false;
-  bool string_ = false;  // the current text value was a JSON string, not a number literal
+  std::array<std::string_view, kSlotCount> values_{};
+  std::uint32_t present_ = 0;  // bit per Slot: a value was seen
+  MsgKind msg_kind_ = MsgKind::absent;
 };
 
 constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 // The recursive parser is faster, but a line of a million '[' would overflow the stack:
 // lines longer than this are parsed iteratively (their depth is bounded by their length).
 constexpr std::size_t kRecursiveMaxBytes = 4096;
+constexpr std::size_t kPadding = 16;
 
 }  // namespace
 
@@ -298,7 +300,10 @@ EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
 bool EventParser::parse(std::string_view line) {
   event_.clear();
-  buffer_.assign(line);  // reuses capacity; c_str() gives the NUL RapidJSON needs
+  // Reuses capacity. The NULs after the line end RapidJSON's input and let the key lookup
+  // read 16 bytes from any key (KeywordTable::find_padded).
+  buffer_.assign(line);
+  buffer_.append(kPadding, '\0');
   impl_->handler.reset(event_);
   rapidjson::InsituStringStream stream(buffer_.data());
   const bool ok =
@@ -307,7 +312,7 @@ bool EventParser::parse(std::string_view line) {
           : !impl_->reader.Parse<kFlags | rapidjson::kParseIterativeFlag>(stream, impl_->handler)
                  .IsError();
   // A NUL byte inside the line would end RapidJSON's input early: such a line is malformed.
-  return ok && impl_->handler.has_action() && stream.Tell() == line.size();
+  return ok && stream.Tell() == line.size() && impl_->handler.finish();
 }
 
 }  // namespace wte::log

@@ -1,5 +1,6 @@
 #include "log/session_model.hpp"
 
+#include "log/keyword_table.hpp"
 #include "log/session_state.hpp"
 #include "text/utf8.hpp"
 
@@ -42,13 +43,35 @@ void contribute(QueueCounts& q, const ItemRecord& item, std::int64_t sign) noexc
   q.altered_items += sign * item.altered_items;
 }
 
-bool is_result(std::string_view action) noexcept {
-  return action == "success-item" || action == "warning-item" || action == "failed-item";
-}
+// The actions of queue lines, classified once per line (see keyword_table.hpp).
+enum class QueueAction : std::uint8_t {
+  other,
+  queue_count,
+  queue_size,
+  child_failed,
+  start,
+  process_item,
+  start_item,
+  success_item,
+  warning_item,
+  failed_item
+};
 
-bool names_item(std::string_view action) noexcept {
-  return action == "start" || action == "process-item" || action == "start-item" ||
-         is_result(action);
+constexpr KeywordTable<QueueAction, 9> kQueueActions({{
+    {"queue_count", QueueAction::queue_count},
+    {"queue_size", QueueAction::queue_size},
+    {"child-failed", QueueAction::child_failed},
+    {"start", QueueAction::start},
+    {"process-item", QueueAction::process_item},
+    {"start-item", QueueAction::start_item},
+    {"success-item", QueueAction::success_item},
+    {"warning-item", QueueAction::warning_item},
+    {"failed-item", QueueAction::failed_item},
+}});
+
+bool is_result(QueueAction a) noexcept {
+  return a == QueueAction::success_item || a == QueueAction::warning_item ||
+         a == QueueAction::failed_item;
 }
 
 std::optional<std::string> bounded(std::optional<std::string_view> s, std::size_t max) {
@@ -80,7 +103,7 @@ std::size_t SessionModel::queue_index(std::string_view name) {
   }
   queues_.push_back({text::bounded_utf8(name, 256), {}});
   item_index_.emplace_back();
-  last_item_.emplace_back();
+  recent_.emplace_back();
   return queues_.size() - 1;
 }
 
@@ -90,16 +113,19 @@ ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
     key_scratch_ = text::bounded_utf8(name, limits_.max_text_bytes);
     name = key_scratch_;
   }
-  LastItem& last = last_item_[queue];
-  if (!last.name.empty() && last.name == name) return items_[last.index];
+  RecentItems& recent = recent_[queue];
+  for (const RecentItem& r : recent.items) {
+    if (r.name == name && !r.name.empty()) return items_[r.index];
+  }
+  RecentItem& slot = recent.items[recent.next];
+  recent.next = (recent.next + 1) % kRecentItems;
+  slot.name.assign(name);
   ItemIndex& index = item_index_[queue];
   if (auto it = index.find(name); it != index.end()) {
-    last.name.assign(name);
-    last.index = it->second;
+    slot.index = it->second;
     return items_[it->second];
   }
-  last.name.assign(name);
-  last.index = items_.size();
+  slot.index = items_.size();
   index.emplace(std::string(name), items_.size());
   ItemRecord& rec = items_.emplace_back();
   rec.queue = queues_[queue].name;
@@ -137,26 +163,31 @@ void SessionModel::apply_session_action(const LogEvent& e) {
 
 void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
   QueueCounts& counts = queues_[q].counts;
-  const std::string_view action = e.action;
-  if (action == "queue_count" || action == "queue_size") {
-    if (e.msg_kind != MsgKind::scalar) return;
-    if (auto n = parse_count(e.msg_scalar)) {
-      (action == "queue_count" ? counts.items_total : counts.bytes_total) = n;
-    }
-    return;
+  const QueueAction action = kQueueActions.find(e.action, QueueAction::other);
+  switch (action) {
+    case QueueAction::queue_count:
+    case QueueAction::queue_size:
+      if (e.msg_kind != MsgKind::scalar) return;
+      if (auto n = parse_count(e.msg_scalar)) {
+        (action == QueueAction::queue_count ? counts.items_total : counts.bytes_total) = n;
+      }
+      return;
+    case QueueAction::child_failed:
+      ++counts.child_failures;
+      return;
+    case QueueAction::other:
+      return;
+    default:
+      break;  // an action about one item
   }
-  if (action == "child-failed") {
-    ++counts.child_failures;
-    return;
-  }
-  if (!e.item || !names_item(action)) return;
+  if (!e.item) return;
 
   ItemRecord& rec = item(q, *e.item);
   contribute(counts, rec, -1);
   if (e.item_type && !e.item_type->empty() && rec.item_type != *e.item_type) {
     rec.item_type = text::bounded_utf8(*e.item_type, 256);
   }
-  if (action == "start-item") {
+  if (action == QueueAction::start_item) {
     // msg is {"size": N} in newer logs and the size as a string in older ones.
     if (e.msg_kind == MsgKind::object && e.counts.size) rec.size = e.counts.size;
     if (e.msg_kind == MsgKind::scalar) {

@@ -1,11 +1,12 @@
 #pragma once
 // The summary of one session's master log (WHM-REFERENCE section 4), built event by
 // event. Pure: it knows nothing of files, sockets or clocks.
+#include <array>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "log/log_event.hpp"
@@ -105,7 +106,9 @@ class SessionModel {
       return std::hash<std::string_view>{}(s);
     }
   };
-  using ItemIndex = std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>>;
+  // Open addressing, keys stored in the table: no node allocated per item, and a lookup
+  // touches one cache line instead of chasing a bucket list.
+  using ItemIndex = boost::unordered_flat_map<std::string, std::size_t, KeyHash, std::equal_to<>>;
 
   std::size_t queue_index(std::string_view name);
   ItemRecord& item(std::size_t queue, std::string_view name);
@@ -117,13 +120,19 @@ class SessionModel {
   SessionInfo info_;
   std::vector<Queue> queues_;
   std::vector<ItemIndex> item_index_;  // one per queue, parallel to queues_
-  // The last item looked up in each queue, parallel to queues_: a worker writes several
-  // lines in a row about one item, so most lookups skip the hash table.
-  struct LastItem {
+  // The items looked up last in each queue, parallel to queues_: the workers of a session
+  // (up to a handful) write lines in turn, each several about one item, so most lookups
+  // find their item here and skip hashing the name.
+  struct RecentItem {
     std::string name;
     std::size_t index = 0;
   };
-  std::vector<LastItem> last_item_;
+  static constexpr std::size_t kRecentItems = 8;
+  struct RecentItems {
+    std::array<RecentItem, kRecentItems> items;
+    std::size_t next = 0;  // the one replaced next
+  };
+  std::vector<RecentItems> recent_;
   std::vector<ItemRecord> items_;
   std::string key_scratch_;  // an item name repaired to valid UTF-8, reused
 };
