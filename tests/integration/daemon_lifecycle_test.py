@@ -1,6 +1,7 @@
 """Lifecycle of the exporter process: registration API (token, validation, persistence
-across a SIGKILL restart), the `sessions` and `check-config` subcommands, SIGHUP with a bad
-config, POST /-/reload, SIGTERM exiting 0 quickly, and no token in any output."""
+across a SIGKILL restart, exact counts after it), the `sessions` and `check-config`
+subcommands, SIGHUP with a bad config, POST /-/reload, SIGTERM exiting 0 quickly, and no
+token in any output."""
 import json
 import os
 import shutil
@@ -9,8 +10,8 @@ import subprocess
 import time
 import unittest
 
-from harness import (EXPORTER, Exporter, Simulator, TOKEN, metric, new_workdir, wait_for,
-                     write_config)
+from harness import (EXPORTER, Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir,
+                     wait_for, write_config)
 
 API_TOKEN = "API-bearer-0123456789abcdef0123456789"
 
@@ -83,6 +84,11 @@ class LifecycleTest(unittest.TestCase):
         self.exporter.stop(signal.SIGKILL)
         self.exporter = Exporter(self.work, self.config)
         wait_for(lambda: (h["name"], extra) in self.watched(), what="registration kept")
+        # Killed mid-session, the new process reads every log again from byte 0: its counts
+        # are exact, the registered session's included.
+        for host, sid in self.watched():
+            self.assertTrue(counts_exact(self.exporter, self.sim, host, sid),
+                            f"counts of {host}/{sid} after a SIGKILL restart")
         # And removal, persisted too.
         status, _ = self.exporter.request("DELETE", f"/api/v1/sessions/{h['name']}/{extra}",
                                           headers={"Authorization": f"Bearer {API_TOKEN}"})

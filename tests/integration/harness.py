@@ -234,5 +234,51 @@ def engine_summary(log_text):
     return json.loads(r.stdout)
 
 
+def counts_exact(exporter, sim, host, session, timeout=20):
+    """True once the exporter's summary of the session equals the engine's summary of the
+    lines of the log it has read (the simulator keeps releasing more); False on timeout."""
+    port = next(h["port"] for h in sim.hosts if h["name"] == host)
+
+    def same():
+        api = [s for s in exporter.sessions()["sessions"]
+               if s["host"] == host and s["session_id"] == session][0]
+        n = api["summary"]["session"]["lines"]
+        log = sim.fetch_log(port, session)
+        return n > 0 and api["summary"] == engine_summary("".join(log.splitlines(True)[:n]))
+    try:
+        wait_for(same, timeout=timeout, interval=0.3, what="counts exact")
+        return True
+    except AssertionError:
+        return False
+
+
+# Basic auth for the web endpoints: a user, its password, and a bcrypt (cost 10) of it as
+# `htpasswd -nbBC 10` makes it, fixed so the tests need neither apache2-utils nor python's
+# deprecated crypt module.
+WEB_USER = "prometheus"
+WEB_PASSWORD = "correct horse battery"
+WEB_HASH = "$2b$10$f0Hn0H972sqqM4NH9bupzufqykc7QU8EcDuCPsGKK5djcO7q5akOO"
+
+
+def write_web_config(workdir):
+    """A self-signed certificate for localhost and 127.0.0.1, and an exporter-toolkit web
+    config with TLS and WEB_USER: (web config path, certificate path)."""
+    cert, key = os.path.join(workdir, "web-cert.pem"), os.path.join(workdir, "web-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=30)
+    path = os.path.join(workdir, "web.yml")
+    with open(path, "w") as f:
+        # Relative file names: resolved against the web config's folder.
+        f.write("tls_server_config:\n"
+                "  cert_file: web-cert.pem\n"
+                "  key_file: web-key.pem\n"
+                "basic_auth_users:\n"
+                f"  {WEB_USER}: '{WEB_HASH}'\n")
+    return path, cert
+
+
 def new_workdir():
     return tempfile.mkdtemp(prefix="wte-it-")
