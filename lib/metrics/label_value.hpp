@@ -1,5 +1,5 @@
 #pragma once
-// Label values come from logs, servers and the config: untrusted bytes. TextSerializer escapes
+// Label values come from logs, servers and the config: untrusted bytes. serialize_text escapes
 // \ " and newlines; making them valid UTF-8 (and short, for failures) is our part.
 #include <cstddef>
 #include <string>

@@ -1,11 +1,216 @@
 #include "metrics/metrics_text.hpp"
 
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
-
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <iterator>
+#include <limits>
 
 namespace wte::metrics {
+
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+
+// As prometheus::TextSerializer writes a double: Nan, +Inf, -Inf, else printf's %.16g in
+// the C locale (its precision is max_digits10 - 1).
+void append_double(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "Nan";
+  } else if (std::isinf(v)) {
+    out += v < 0 ? "-Inf" : "+Inf";
+  } else {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general,
+                                 std::numeric_limits<double>::max_digits10 - 1);
+    out.append(buf, r.ptr);
+  }
+}
+
+template <class Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// A label value: backslash, double quote and newline escaped.
+void append_escaped(std::string& out, std::string_view s) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c != '\\' && c != '"' && c != '\n') continue;
+    out.append(s, start, i - start);
+    out += '\\';
+    out += c == '\n' ? 'n' : c;
+    start = i + 1;
+  }
+  out.append(s, start, s.size() - start);
+}
+
+// `name{labels,extra="value"} ` (no braces without labels).
+struct Extra {
+  std::string_view name;
+  std::string_view text;  // used when set
+  double number = 0;
+};
+
+void append_head(std::string& out, const MetricFamily& f, const ClientMetric& m,
+                 std::string_view suffix = {}, const Extra* extra = nullptr) {
+  out += f.name;
+  out += suffix;
+  if (!m.label.empty() || extra != nullptr) {
+    out += '{';
+    bool first = true;
+    for (const auto& l : m.label) {
+      if (!first) out += ',';
+      first = false;
+      out += l.name;
+      out += "=\"";
+      append_escaped(out, l.value);
+      out += '"';
+    }
+    if (extra != nullptr) {
+      if (!first) out += ',';
+      out += extra->name;
+      out += "=\"";
+      if (extra->text.empty()) {
+        append_double(out, extra->number);  // digits and signs only: nothing to escape
+      } else {
+        append_escaped(out, extra->text);
+      }
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+}
+
+void append_tail(std::string& out, const ClientMetric& m) {
+  if (m.timestamp_ms != 0) {
+    out += ' ';
+    append_int(out, m.timestamp_ms);
+  }
+  out += '\n';
+}
+
+void append_value_line(std::string& out, const MetricFamily& f, const ClientMetric& m, double v) {
+  append_head(out, f, m);
+  append_double(out, v);
+  append_tail(out, m);
+}
+
+void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
+  append_head(out, f, m, "_count");
+  append_int(out, m.summary.sample_count);
+  append_tail(out, m);
+  append_head(out, f, m, "_sum");
+  append_double(out, m.summary.sample_sum);
+  append_tail(out, m);
+  for (const auto& q : m.summary.quantile) {
+    const Extra extra{"quantile", {}, q.quantile};
+    append_head(out, f, m, {}, &extra);
+    append_double(out, q.value);
+    append_tail(out, m);
+  }
+}
+
+void append_histogram(std::string& out, const MetricFamily& f, const ClientMetric& m) {
+  append_head(out, f, m, "_count");
+  append_int(out, m.histogram.sample_count);
+  append_tail(out, m);
+  append_head(out, f, m, "_sum");
+  append_double(out, m.histogram.sample_sum);
+  append_tail(out, m);
+  double last = -std::numeric_limits<double>::infinity();
+  for (const auto& b : m.histogram.bucket) {
+    const Extra extra{"le", {}, b.upper_bound};
+    append_head(out, f, m, "_bucket", &extra);
+    last = b.upper_bound;
+    append_int(out, b.cumulative_count);
+    append_tail(out, m);
+  }
+  if (last != std::numeric_limits<double>::infinity()) {
+    const Extra extra{"le", "+Inf"};
+    append_head(out, f, m, "_bucket", &extra);
+    append_int(out, m.histogram.sample_count);
+    append_tail(out, m);
+  }
+}
+
+std::string_view type_name(prometheus::MetricType t) {
+  switch (t) {
+    case prometheus::MetricType::Counter:
+      return "counter";
+    case prometheus::MetricType::Gauge:
+      return "gauge";
+    case prometheus::MetricType::Summary:
+      return "summary";
+    case prometheus::MetricType::Untyped:
+      return "untyped";
+    case prometheus::MetricType::Histogram:
+      return "histogram";
+  }
+  return "untyped";
+}
+
+void append_family(std::string& out, const MetricFamily& f) {
+  if (!f.help.empty()) {
+    out += "# HELP ";
+    out += f.name;
+    out += ' ';
+    out += f.help;
+    out += '\n';
+  }
+  out += "# TYPE ";
+  out += f.name;
+  out += ' ';
+  out += type_name(f.type);
+  out += '\n';
+  for (const ClientMetric& m : f.metric) {
+    switch (f.type) {
+      case prometheus::MetricType::Counter:
+        append_value_line(out, f, m, m.counter.value);
+        break;
+      case prometheus::MetricType::Gauge:
+        append_value_line(out, f, m, m.gauge.value);
+        break;
+      case prometheus::MetricType::Summary:
+        append_summary(out, f, m);
+        break;
+      case prometheus::MetricType::Untyped:
+        append_value_line(out, f, m, m.untyped.value);
+        break;
+      case prometheus::MetricType::Histogram:
+        append_histogram(out, f, m);
+        break;
+    }
+  }
+}
+
+// A guess of the output size, so the string grows once or twice rather than ~20 times.
+std::size_t estimated_size(const std::vector<MetricFamily>& families) {
+  std::size_t n = 0;
+  for (const auto& f : families) {
+    n += f.help.size() + 2 * f.name.size() + 32;
+    std::size_t labels = 0;
+    if (!f.metric.empty()) {
+      for (const auto& l : f.metric.front().label) labels += l.name.size() + l.value.size() + 4;
+    }
+    n += f.metric.size() * (f.name.size() + labels + 24);
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string serialize_text(const std::vector<MetricFamily>& families) {
+  std::string out;
+  out.reserve(estimated_size(families));
+  for (const auto& f : families) append_family(out, f);
+  return out;
+}
 
 std::string render_metrics_text(const std::vector<const prometheus::Collectable*>& collectables) {
   std::vector<prometheus::MetricFamily> families;
@@ -15,7 +220,7 @@ std::string render_metrics_text(const std::vector<const prometheus::Collectable*
     families.insert(families.end(), std::make_move_iterator(collected.begin()),
                     std::make_move_iterator(collected.end()));
   }
-  return prometheus::TextSerializer().Serialize(families);
+  return serialize_text(families);
 }
 
 }  // namespace wte::metrics

@@ -3,12 +3,15 @@
 #include "metrics/metrics_text.hpp"
 
 #include <doctest/doctest.h>
+#include <prometheus/text_serializer.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "log/log_builder.hpp"
 #include "metrics/exporter_metrics.hpp"
@@ -123,6 +126,72 @@ TEST_CASE("promtool check metrics accepts a scrape with hostile data") {
   INFO("promtool said:\n", r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.empty());  // no lint problem either
+}
+
+TEST_CASE("serialize_text writes what prometheus-cpp's TextSerializer writes, byte for byte") {
+  using prometheus::ClientMetric;
+  using prometheus::MetricFamily;
+  using prometheus::MetricType;
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> values = {
+      0.0,     -0.0,         0.5,          1,       42,       -7,
+      1e20,    1e21,         1e-7,         1.0 / 3, 2.5e-300, 1598991042.5,
+      1.2e300, 300749999999, std::nan(""), inf,     -inf,     123456789012345678.0};
+  std::vector<MetricFamily> families;
+  for (const MetricType type : {MetricType::Counter, MetricType::Gauge, MetricType::Untyped}) {
+    MetricFamily f;
+    f.name = "wte_test_" + std::to_string(static_cast<int>(type));
+    f.help = "Help with \\ and \"quotes\".";
+    f.type = type;
+    for (const double v : values) {
+      ClientMetric m;
+      m.label = {{"a", "plain"}, {"b", "q\"\\\nz\xC3\xA9"}};
+      m.counter.value = m.gauge.value = m.untyped.value = v;
+      f.metric.push_back(m);
+    }
+    ClientMetric bare;  // no labels, a timestamp
+    bare.gauge.value = bare.counter.value = 3;
+    bare.timestamp_ms = 1700000000123;
+    f.metric.push_back(bare);
+    families.push_back(f);
+  }
+  MetricFamily h;
+  h.name = "wte_test_histogram";
+  h.type = MetricType::Histogram;
+  ClientMetric hm;
+  hm.label = {{"host", "h\"1"}};
+  hm.histogram.sample_count = 5;
+  hm.histogram.sample_sum = 0.42;
+  hm.histogram.bucket = {{1, 0.05}, {3, 0.1}, {5, 2.5}};
+  h.metric.push_back(hm);
+  ClientMetric with_inf;  // the last bucket already +Inf: no second one
+  with_inf.histogram.sample_count = 2;
+  with_inf.histogram.bucket = {{1, 1}, {2, inf}};
+  h.metric.push_back(with_inf);
+  families.push_back(h);
+  MetricFamily s;
+  s.name = "wte_test_summary";
+  s.type = MetricType::Summary;
+  ClientMetric sm;
+  sm.summary.sample_count = 9;
+  sm.summary.sample_sum = 12.25;
+  sm.summary.quantile = {{0.5, 1.5}, {0.99, 7}};
+  s.metric.push_back(sm);
+  families.push_back(s);
+  families.push_back(MetricFamily{"wte_test_empty", "", MetricType::Gauge, {}});
+
+  CHECK(wte::metrics::serialize_text(families) == prometheus::TextSerializer().Serialize(families));
+  CHECK(wte::metrics::serialize_text({}).empty());
+
+  // And a whole scrape full of hostile data.
+  const auto src = busy_source();
+  wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
+  m.add_host("h1");
+  m.observe_poll("h1", 0.42);
+  const wte::metrics::SessionCollector c(src);
+  auto scrape = c.Collect();
+  for (auto& f : m.Collect()) scrape.push_back(std::move(f));
+  CHECK(wte::metrics::serialize_text(scrape) == prometheus::TextSerializer().Serialize(scrape));
 }
 
 TEST_CASE("the promtool check can fail (it is not a no-op)") {
