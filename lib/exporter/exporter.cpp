@@ -131,7 +131,7 @@ void Exporter::apply(Prepared& p) {
       it->second->update_settings(std::move(settings));
     } else {
       auto poller = std::make_shared<sources::RemoteHostPoller>(io_, std::move(settings), limiter_,
-                                                                metrics_, logger_);
+                                                                tls_contexts_, metrics_, logger_);
       poller->start(sources::initial_delay(index, p.host_tokens.size(), c.poll_interval));
       remote_.emplace(host.name, std::move(poller));
     }

@@ -75,6 +75,7 @@ class Exporter : public sources::StatusSource {
   metrics::ExporterMetrics metrics_;
   std::unique_ptr<metrics::SessionCollector> collector_;
   sources::RequestLimiter limiter_;
+  whm::TlsContextCache tls_contexts_;  // one TLS context per trust setting, not per host
   std::unique_ptr<sources::SessionRegistry> registry_;
   std::map<std::string, std::shared_ptr<sources::RemoteHostPoller>> remote_;
   std::shared_ptr<local::LocalSource> local_;  // when local mode is on

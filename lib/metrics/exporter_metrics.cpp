@@ -30,6 +30,7 @@ struct HostSeries {
   Counter* lines = nullptr;
   Counter* malformed = nullptr;
   Counter* resets = nullptr;
+  Counter* tls_handshakes = nullptr;
   Histogram* poll = nullptr;
 };
 
@@ -55,6 +56,9 @@ struct ExporterMetrics::State {
   Family<Counter>& resets = counter(registry, "whm_transfer_session_resets_total",
                                     "Logs that shrank or changed their beginning and were read "
                                     "again from byte 0.");
+  Family<Counter>& tls_handshakes =
+      counter(registry, "whm_transfer_host_tls_handshakes_total",
+              "TLS handshakes completed with the host; a kept-alive connection adds none.");
   Family<Histogram>& poll =
       prometheus::BuildHistogram()
           .Name("whm_transfer_host_poll_duration_seconds")
@@ -85,6 +89,7 @@ struct ExporterMetrics::State {
     h.lines = &lines.Add(labels);
     h.malformed = &malformed.Add(labels);
     h.resets = &resets.Add(labels);
+    h.tls_handshakes = &tls_handshakes.Add(labels);
     h.poll = &poll.Add(labels, Histogram::BucketBoundaries(kPollDurationBuckets.begin(),
                                                            kPollDurationBuckets.end()));
     HostSeries& added = hosts.emplace(std::string(name), std::move(h)).first->second;
@@ -109,6 +114,7 @@ struct ExporterMetrics::State {
     lines.Remove(h.lines);
     malformed.Remove(h.malformed);
     resets.Remove(h.resets);
+    tls_handshakes.Remove(h.tls_handshakes);
     poll.Remove(h.poll);
     hosts.erase(it);
   }
@@ -162,6 +168,11 @@ void ExporterMetrics::record_reset(std::string_view host) {
 void ExporterMetrics::observe_poll(std::string_view host, double seconds) {
   const std::lock_guard lock(state_->mutex);
   state_->host(host).poll->Observe(seconds);
+}
+
+void ExporterMetrics::add_tls_handshakes(std::string_view host, std::uint64_t n) {
+  const std::lock_guard lock(state_->mutex);
+  state_->host(host).tls_handshakes->Increment(static_cast<double>(n));
 }
 
 void ExporterMetrics::record_drop(std::string_view limit, std::uint64_t n) {

@@ -41,6 +41,8 @@ class ExporterMetrics : public prometheus::Collectable {
   void add_lines(std::string_view host, std::uint64_t lines, std::uint64_t malformed);
   void record_reset(std::string_view host);
   void observe_poll(std::string_view host, double seconds);
+  // TLS handshakes completed with the host: one per new connection, none on keep-alive reuse.
+  void add_tls_handshakes(std::string_view host, std::uint64_t n);
 
   void record_drop(std::string_view limit, std::uint64_t n = 1);
   void set_local_database_up(std::string_view path, bool up);

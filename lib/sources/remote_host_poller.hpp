@@ -17,6 +17,7 @@
 #include "sources/request_limiter.hpp"
 #include "sources/status_source.hpp"
 #include "sources/tracked_session.hpp"
+#include "whm/tls_context.hpp"
 #include "whm/whm_client.hpp"
 
 namespace wte::metrics {
@@ -38,9 +39,10 @@ struct RemoteHostSettings {
 
 class RemoteHostPoller : public std::enable_shared_from_this<RemoteHostPoller> {
  public:
+  // `tls_contexts` shares TLS contexts between hosts; it must outlive the poller.
   RemoteHostPoller(boost::asio::io_context& io, RemoteHostSettings settings,
-                   RequestLimiter& limiter, metrics::ExporterMetrics& metrics,
-                   logging::Logger& logger);
+                   RequestLimiter& limiter, whm::TlsContextCache& tls_contexts,
+                   metrics::ExporterMetrics& metrics, logging::Logger& logger);
   ~RemoteHostPoller();
   RemoteHostPoller(const RemoteHostPoller&) = delete;
   RemoteHostPoller& operator=(const RemoteHostPoller&) = delete;
@@ -79,6 +81,7 @@ class RemoteHostPoller : public std::enable_shared_from_this<RemoteHostPoller> {
   void on_log(const std::string& id, whm::Result<whm::LogBody> result);
   void on_error(const std::string& id, const whm::ApiError& error);
   void session_done();
+  void report_client_stats();
   void finish_round();
   void expire_finished(double now);
   TrackedSession* find(const std::string& id);
@@ -86,9 +89,11 @@ class RemoteHostPoller : public std::enable_shared_from_this<RemoteHostPoller> {
   boost::asio::io_context& io_;
   RemoteHostSettings settings_;
   RequestLimiter& limiter_;
+  whm::TlsContextCache& tls_contexts_;
   metrics::ExporterMetrics& metrics_;
   logging::Logger& logger_;
   std::unique_ptr<whm::WhmClient> client_;
+  std::uint64_t handshakes_reported_ = 0;  // of client_'s stats, already added to the metric
   boost::asio::steady_timer timer_;
   std::map<std::string, TrackedSession> sessions_;
   std::set<std::string> expired_;  // finished past retention: not polled again

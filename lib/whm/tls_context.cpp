@@ -3,7 +3,9 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <filesystem>
 
 namespace wte::whm {
 
@@ -38,6 +40,8 @@ std::string peer_verify_error(SSL* ssl) {
 Result<std::shared_ptr<ssl::context>> make_client_tls_context(const Endpoint& endpoint) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // An idle keep-alive connection gives its record buffers back (about 34 KB each).
+  SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
   boost::system::error_code ec;
   if (endpoint.tls_insecure_skip_verify) {
     ctx->set_verify_mode(ssl::verify_none, ec);
@@ -57,6 +61,41 @@ Result<std::shared_ptr<ssl::context>> make_client_tls_context(const Endpoint& en
     }
   }
   return ctx;
+}
+
+namespace {
+
+// What identifies a context's trust settings; empty when the CA file cannot be examined (the
+// context is then made, and fails, uncached).
+std::string trust_key(const Endpoint& endpoint) {
+  if (endpoint.tls_insecure_skip_verify) return "insecure";
+  if (!endpoint.ca_file) return "system";
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(*endpoint.ca_file, ec);
+  if (ec) return {};
+  const auto time = std::filesystem::last_write_time(*endpoint.ca_file, ec);
+  if (ec) return {};
+  return "file:" + std::to_string(size) + ":" + std::to_string(time.time_since_epoch().count()) +
+         ":" + *endpoint.ca_file;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<ssl::context>> TlsContextCache::get(const Endpoint& endpoint) {
+  std::erase_if(contexts_, [](const auto& entry) { return entry.second.expired(); });
+  const std::string key = trust_key(endpoint);
+  if (key.empty()) return make_client_tls_context(endpoint);
+  if (auto it = contexts_.find(key); it != contexts_.end()) {
+    if (auto shared = it->second.lock()) return shared;
+  }
+  auto made = make_client_tls_context(endpoint);
+  if (made.ok()) contexts_[key] = made.value();
+  return made;
+}
+
+std::size_t TlsContextCache::live() const {
+  return static_cast<std::size_t>(std::count_if(contexts_.begin(), contexts_.end(),
+                                                [](const auto& e) { return !e.second.expired(); }));
 }
 
 }  // namespace wte::whm

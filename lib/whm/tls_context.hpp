@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/verify_context.hpp>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -15,6 +16,20 @@ namespace wte::whm {
 // A tls error naming the CA file and OpenSSL's reason when the file cannot be used.
 Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
     const Endpoint& endpoint);
+
+// Client contexts shared by the endpoints with the same trust settings. A context holds its
+// parsed trust store (the system one takes about 0.7 MB), so one per host would cost GBs at
+// thousands of hosts; what differs per host (SNI, the name checked) is set on each stream.
+// A context lives while a client uses it; a CA file replaced on disk (new size or time) is
+// read again for the clients made after. Single-threaded, like the clients.
+class TlsContextCache {
+ public:
+  Result<std::shared_ptr<boost::asio::ssl::context>> get(const Endpoint& endpoint);
+  std::size_t live() const;  // contexts some client still uses
+
+ private:
+  std::map<std::string, std::weak_ptr<boost::asio::ssl::context>> contexts_;
+};
 
 // Applies to an asio or Beast TLS stream the per-connection settings: SNI (for names, not
 // addresses), and host-name verification whose failure is reported as X509_V_ERR_HOSTNAME_MISMATCH

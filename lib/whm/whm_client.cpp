@@ -27,6 +27,7 @@ struct PendingRequest {
   std::string target;
   RawDone done;
   Clock::time_point deadline;
+  Clock::time_point queued{};  // when it last started waiting for a connection
   asio::steady_timer timer;
   std::shared_ptr<Connection> connection;  // while running
   bool finished = false;
@@ -66,9 +67,12 @@ std::shared_ptr<const ConnectionSettings> make_settings(const Endpoint& e) {
 
 class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
  public:
-  Core(asio::io_context& io, Endpoint endpoint)
-      : io_(io), endpoint_(std::move(endpoint)), settings_(make_settings(endpoint_)) {
-    auto tls = make_client_tls_context(endpoint_);
+  Core(asio::io_context& io, Endpoint endpoint, TlsContextCache* contexts)
+      : io_(io),
+        endpoint_(std::move(endpoint)),
+        settings_(make_settings(endpoint_)),
+        extra_connection_timer_(io) {
+    auto tls = contexts ? contexts->get(endpoint_) : make_client_tls_context(endpoint_);
     if (tls.ok()) {
       tls_ = std::move(tls).value();
     } else {
@@ -88,6 +92,11 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   void on_exchange_done(const RequestPtr& request, ExchangeOutcome outcome);
   void on_deadline(const RequestPtr& request);
   void dispatch_queue();
+  std::size_t limit() const { return std::max<std::size_t>(1, endpoint_.max_connections); }
+  bool can_start_now() const;
+  void enqueue(const RequestPtr& request);
+  void schedule_extra_connection();
+  void on_extra_connection_timer();
   void finish(const RequestPtr& request, Result<RawResponse> result);
   void finish_later(const RequestPtr& request, ApiError error);
   ApiError failure(Phase phase, bool cancelled) const;
@@ -101,6 +110,8 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   std::deque<RequestPtr> queue_;     // waiting for a free connection slot
   std::vector<RequestPtr> running_;  // each on its own connection
   std::vector<std::shared_ptr<Connection>> idle_;
+  asio::steady_timer extra_connection_timer_;  // see Endpoint::extra_connection_after
+  bool extra_connection_pending_ = false;
   bool closed_ = false;
 };
 
@@ -126,11 +137,48 @@ void WhmClient::Core::submit(std::optional<std::string> target, RawDone done) {
     auto self = weak.lock();
     if (!ec && self) self->on_deadline(request);
   });
-  if (running_.size() < std::max<std::size_t>(1, endpoint_.max_connections)) {
+  if (can_start_now()) {
     start(request, false);
   } else {
-    queue_.push_back(request);
+    enqueue(request);
   }
+}
+
+// On an idle connection, or the first one; another only after extra_connection_after.
+bool WhmClient::Core::can_start_now() const {
+  return running_.size() < limit() &&
+         (running_.empty() || !idle_.empty() ||
+          endpoint_.extra_connection_after <= std::chrono::milliseconds(0));
+}
+
+void WhmClient::Core::enqueue(const RequestPtr& request) {
+  request->queued = Clock::now();
+  queue_.push_back(request);
+  schedule_extra_connection();
+}
+
+// Runs when the oldest waiting request will have waited extra_connection_after; a connection
+// freed before then takes it instead (dispatch_queue).
+void WhmClient::Core::schedule_extra_connection() {
+  if (extra_connection_pending_ || queue_.empty() || running_.size() >= limit()) return;
+  extra_connection_pending_ = true;
+  extra_connection_timer_.expires_at(queue_.front()->queued + endpoint_.extra_connection_after);
+  extra_connection_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->extra_connection_pending_ = false;
+    if (!ec) self->on_extra_connection_timer();
+  });
+}
+
+void WhmClient::Core::on_extra_connection_timer() {
+  if (closed_ || queue_.empty() || running_.size() >= limit()) return;
+  if (Clock::now() - queue_.front()->queued >= endpoint_.extra_connection_after) {
+    auto next = std::move(queue_.front());
+    queue_.pop_front();
+    start(next, false);  // no idle connection (dispatch_queue would have used it): a new one
+  }
+  schedule_extra_connection();
 }
 
 void WhmClient::Core::start(const RequestPtr& request, bool fresh_only) {
@@ -177,8 +225,7 @@ void WhmClient::Core::on_deadline(const RequestPtr& request) {
 }
 
 void WhmClient::Core::dispatch_queue() {
-  const std::size_t limit = std::max<std::size_t>(1, endpoint_.max_connections);
-  while (!closed_ && !queue_.empty() && running_.size() < limit) {
+  while (!closed_ && !queue_.empty() && can_start_now()) {
     auto next = std::move(queue_.front());
     queue_.pop_front();
     if (Clock::now() >= next->deadline) {
@@ -187,6 +234,7 @@ void WhmClient::Core::dispatch_queue() {
       start(next, false);
     }
   }
+  schedule_extra_connection();
 }
 
 void WhmClient::Core::finish(const RequestPtr& request, Result<RawResponse> result) {
@@ -206,6 +254,7 @@ void WhmClient::Core::finish_later(const RequestPtr& request, ApiError error) {
 }
 
 void WhmClient::Core::cancel_all() {
+  extra_connection_timer_.cancel();
   for (auto& request : queue_) finish_later(request, failure(Phase::queue, true));
   queue_.clear();
   for (auto& request : running_) {
@@ -217,6 +266,7 @@ void WhmClient::Core::cancel_all() {
 
 void WhmClient::Core::shutdown() {
   closed_ = true;
+  extra_connection_timer_.cancel();
   for (auto& request : queue_) request->timer.cancel();
   for (auto& request : running_) {
     request->timer.cancel();
@@ -229,7 +279,10 @@ void WhmClient::Core::shutdown() {
 }
 
 WhmClient::WhmClient(asio::io_context& io, Endpoint endpoint)
-    : core_(std::make_shared<Core>(io, std::move(endpoint))) {}
+    : core_(std::make_shared<Core>(io, std::move(endpoint), nullptr)) {}
+
+WhmClient::WhmClient(asio::io_context& io, Endpoint endpoint, TlsContextCache& contexts)
+    : core_(std::make_shared<Core>(io, std::move(endpoint), &contexts)) {}
 
 WhmClient::~WhmClient() {
   core_->shutdown();

@@ -26,9 +26,15 @@ struct ClientStats {
   std::uint64_t bytes_received = 0;      // HTTP bytes read (headers and body)
 };
 
+class TlsContextCache;
+
 class WhmClient {
  public:
+  // With its own TLS context...
   WhmClient(boost::asio::io_context& io, Endpoint endpoint);
+  // ...or one from `contexts`, shared with the other clients of the same trust settings
+  // (`contexts` is used here only).
+  WhmClient(boost::asio::io_context& io, Endpoint endpoint, TlsContextCache& contexts);
   ~WhmClient();
   WhmClient(const WhmClient&) = delete;
   WhmClient& operator=(const WhmClient&) = delete;

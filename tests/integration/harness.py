@@ -226,6 +226,42 @@ def metric(series, name, **labels):
     return found[0] if len(found) == 1 else (None if not found else found)
 
 
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _wrk_seconds(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    return float(m.group(1)) * _WRK_UNITS[m.group(2)]
+
+
+def parse_wrk(text):
+    """The numbers of `wrk --latency`'s report: requests, requests/s, latency percentiles in
+    seconds, socket errors and non-2xx/3xx responses."""
+    out = {"requests": None, "requests_per_sec": None, "latency_s": {},
+           "socket_errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0}, "non_2xx_3xx": 0}
+    for line in text.splitlines():
+        line = line.strip()
+        if m := re.fullmatch(r"(\d+)% +(\S+)", line):
+            out["latency_s"]["p" + m.group(1)] = _wrk_seconds(m.group(2))
+        elif m := re.match(r"(\d+) requests in ", line):
+            out["requests"] = int(m.group(1))
+        elif m := re.fullmatch(r"Requests/sec: +([\d.]+)", line):
+            out["requests_per_sec"] = float(m.group(1))
+        elif line.startswith("Socket errors:"):
+            for k, v in re.findall(r"(\w+) (\d+)", line.split(":", 1)[1]):
+                out["socket_errors"][k] = int(v)
+        elif m := re.fullmatch(r"Non-2xx or 3xx responses: (\d+)", line):
+            out["non_2xx_3xx"] = int(m.group(1))
+    if out["requests"] is None or out["requests_per_sec"] is None:
+        raise AssertionError("not a wrk report:\n" + text)
+    return out
+
+
+def wrk_command(url, threads=2, connections=64, duration="30s", timeout="10s"):
+    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", f"--timeout={timeout}",
+            "--latency", url]
+
+
 def engine_summary(log_text):
     """What `progress --json` says of a log: the engine's summary, the reference."""
     r = subprocess.run([EXPORTER, "progress", "--json", "-"], input=log_text.encode(),

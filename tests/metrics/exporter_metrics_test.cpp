@@ -43,10 +43,11 @@ TEST_CASE("add_host creates every series of the host at 0") {
   CHECK(e.at(R"(whm_transfer_log_lines_total{host="h1"})") == "0");
   CHECK(e.at(R"(whm_transfer_log_malformed_lines_total{host="h1"})") == "0");
   CHECK(e.at(R"(whm_transfer_session_resets_total{host="h1"})") == "0");
+  CHECK(e.at(R"(whm_transfer_host_tls_handshakes_total{host="h1"})") == "0");
   CHECK(e.at(R"(whm_transfer_host_poll_duration_seconds_count{host="h1"})") == "0");
   CHECK(e.at(R"(whm_transfer_host_poll_duration_seconds_bucket{host="h1",le="+Inf"})") == "0");
-  // 8 reasons + 4 counters + 10 buckets, +Inf, _sum and _count.
-  CHECK(count_series(e, R"(host="h1")") == 8 + 4 + 13);
+  // 8 reasons + 5 counters + 10 buckets, +Inf, _sum and _count.
+  CHECK(count_series(e, R"(host="h1")") == 8 + 5 + 13);
 }
 
 TEST_CASE("counting what happens on a host") {
@@ -59,6 +60,7 @@ TEST_CASE("counting what happens on a host") {
   m.add_read_bytes("h1", 1);
   m.add_lines("h1", 17, 2);
   m.record_reset("h1");
+  m.add_tls_handshakes("h1", 2);
   m.observe_poll("h1", 0.3);
   m.observe_poll("h1", 100);
   m.record_error("h2", "auth");  // a host not added yet is added on first use
@@ -72,6 +74,7 @@ TEST_CASE("counting what happens on a host") {
   CHECK(e.at(R"(whm_transfer_log_lines_total{host="h1"})") == "17");
   CHECK(e.at(R"(whm_transfer_log_malformed_lines_total{host="h1"})") == "2");
   CHECK(e.at(R"(whm_transfer_session_resets_total{host="h1"})") == "1");
+  CHECK(e.at(R"(whm_transfer_host_tls_handshakes_total{host="h1"})") == "2");
   const std::string h = R"(whm_transfer_host_poll_duration_seconds)";
   CHECK(e.at(h + R"(_bucket{host="h1",le="0.25"})") == "0");
   CHECK(e.at(h + R"(_bucket{host="h1",le="0.5"})") == "1");
@@ -92,7 +95,7 @@ TEST_CASE("forget_host removes every series of that host only") {
   m.forget_host("never-added");
   Exposition e = scrape(m);
   CHECK(count_series(e, R"(host="h1")") == 0);
-  CHECK(count_series(e, R"(host="h2")") == 25);
+  CHECK(count_series(e, R"(host="h2")") == 26);
   // Back in the config: it starts again from 0.
   m.add_host("h1");
   e = scrape(m);

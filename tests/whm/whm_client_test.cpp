@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "test_certificates.hpp"
 #include "tls_test_server.hpp"
+#include "whm/tls_context.hpp"
 
 using namespace wte::whm;
 using namespace wte::whm::test;
@@ -366,6 +368,7 @@ TEST_CASE_FIXTURE(Fixture, "at most max_connections at once; the rest wait their
   });
   Endpoint e = endpoint(srv->port());
   e.max_connections = 2;
+  e.extra_connection_after = 0ms;  // open the second one at once
   WhmClient client(io, e);
   std::vector<std::shared_ptr<Outcome<std::string>>> outs;
   for (int i = 0; i < 5; ++i) outs.push_back(get_state(client));
@@ -381,6 +384,40 @@ TEST_CASE_FIXTURE(Fixture, "at most max_connections at once; the rest wait their
   }
   CHECK(srv->max_concurrent_connections() <= 2);
   CHECK(client.stats().connections_opened == 2);
+}
+
+TEST_CASE_FIXTURE(Fixture, "quick answers share one connection; no second one is opened") {
+  auto srv = server([](const SeenRequest&) {
+    return Reply{200, "application/json", state_body("RUNNING")};
+  });
+  Endpoint e = endpoint(srv->port());
+  e.extra_connection_after = 2000ms;  // far longer than four answers on loopback take
+  WhmClient client(io, e);
+  std::vector<std::shared_ptr<Outcome<std::string>>> outs;
+  for (int i = 0; i < 4; ++i) outs.push_back(get_state(client));
+  REQUIRE(run_until([&] {
+    return std::all_of(outs.begin(), outs.end(), [](const auto& o) { return o->done(); });
+  }));
+  for (auto& o : outs) CHECK(o->result->ok());
+  CHECK(srv->connections_accepted() == 1);
+  CHECK(client.stats().tls_handshakes == 1);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a request stuck behind a slow one gets its own connection") {
+  auto srv = server([](const SeenRequest& seen) {
+    Reply reply{200, "application/json", state_body("RUNNING")};
+    if (seen.connection == 1) reply.action = Action::never_answer;
+    return reply;
+  });
+  Endpoint e = endpoint(srv->port());
+  e.extra_connection_after = 100ms;
+  WhmClient client(io, e);
+  auto slow = get_state(client);
+  auto waiting = get_state(client);
+  REQUIRE(run_until([&] { return waiting->done(); }));
+  CHECK(waiting->result->ok());
+  CHECK_FALSE(slow->done());  // still within its 3 s deadline
+  CHECK(srv->connections_accepted() == 2);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a deadline also covers the wait for a free connection") {
@@ -477,4 +514,29 @@ TEST_CASE_FIXTURE(Fixture, "invalid ids are refused without a request") {
   CHECK(bad->result->error().message.find("invalid transfer session id") != std::string::npos);
   CHECK_FALSE(bad_log->result->ok());
   CHECK(srv->requests().empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "TLS contexts are shared by the endpoints that trust the same") {
+  TlsContextCache cache;
+  Endpoint a = endpoint("1");
+  Endpoint b = endpoint("2");
+  b.host = "other.example";
+  Endpoint insecure = endpoint("3");
+  insecure.tls_insecure_skip_verify = true;
+  auto ca = cache.get(a);
+  auto ca_again = cache.get(b);
+  auto none = cache.get(insecure);
+  REQUIRE(ca.ok());
+  REQUIRE(ca_again.ok());
+  REQUIRE(none.ok());
+  CHECK(ca.value() == ca_again.value());
+  CHECK(ca.value() != none.value());
+  CHECK(cache.live() == 2);
+  none = ApiError{ErrorReason::tls, "released"};
+  CHECK(cache.live() == 1);
+  Endpoint missing = endpoint("4");
+  missing.ca_file = "/nonexistent/ca.pem";
+  auto failed = cache.get(missing);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().reason == ErrorReason::tls);
 }
