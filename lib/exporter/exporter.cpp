@@ -229,6 +229,7 @@ std::string Exporter::start(const config::Config& config) {
   }
   apply(p);
   metrics_.set_reload(true, sources::unix_now());
+  render_cache_.clear();
   ready_ = true;
   logger_.info("listening", {{"address", p.config.listen_address},
                              {"port", std::to_string(server_->port())},
@@ -261,6 +262,7 @@ std::string Exporter::reload() {
   }
   apply(*prepared);
   metrics_.set_reload(true, sources::unix_now());
+  render_cache_.clear();
   logger_.info("config reloaded", {{"hosts", std::to_string(remote_.size())}});
   return "";
 }
@@ -322,7 +324,14 @@ web::Response Exporter::metrics_response() {
   }
   web::Response r;
   r.content_type = std::string(metrics::kContentType);
-  r.body = metrics::render_metrics_text({collector_.get(), &metrics_});
+  using Clock = metrics::RenderCache::Clock;
+  if (const std::string* body = render_cache_.fresh(Clock::now())) {
+    r.body = *body;
+    return r;
+  }
+  const auto started = Clock::now();
+  std::string body = metrics::render_metrics_text({collector_.get(), &metrics_});
+  r.body = render_cache_.store(std::move(body), started, Clock::now());
   return r;
 }
 

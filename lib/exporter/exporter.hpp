@@ -13,6 +13,7 @@
 #include "local/local_source.hpp"
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
+#include "metrics/render_cache.hpp"
 #include "metrics/session_collector.hpp"
 #include "sources/remote_host_poller.hpp"
 #include "sources/request_limiter.hpp"
@@ -82,6 +83,7 @@ class Exporter : public sources::StatusSource {
   web::Router router_;
   std::unique_ptr<web::HttpServer> server_;
   std::uint64_t connections_dropped_seen_ = 0;
+  metrics::RenderCache render_cache_;  // back-to-back scrapes share one render
   bool ready_ = false;
 };
 
