@@ -159,6 +159,13 @@ class FaultsTest(unittest.TestCase):
                               SHOWN.get(reason, reason), recovered, "yes" if exact else "NO"))
                 self.assertTrue(exact, f"counts not exact after {fault}")
 
+    def polls_and_within(self, host, le):
+        """Polls of `host`, and those that took at most `le` seconds, from one scrape."""
+        series = self.exporter.metrics()
+        name = "whm_transfer_host_poll_duration_seconds"
+        return (metric(series, name + "_count", host=host) or 0,
+                metric(series, name + "_bucket", host=host, le=le) or 0)
+
     def test_faults_together(self):
         hosts = [h["name"] for h in self.sim.hosts]
         faulty, healthy = hosts[:len(TOGETHER)], hosts[len(TOGETHER)]
@@ -166,6 +173,7 @@ class FaultsTest(unittest.TestCase):
         before = {h: self.before(h, reason) for h, (_, _, reason) in zip(faulty, TOGETHER)}
         by_reason = {h: self.errors_by_reason(h) for h in hosts}
         healthy_polls = self.polls(healthy)
+        polls_before, fast_before = self.polls_and_within(healthy, "1")
         for h, (fault, value, _) in zip(faulty, TOGETHER):
             self.inject(h, fault, value)
         for h, (fault, value, reason) in zip(faulty, TOGETHER):
@@ -187,6 +195,11 @@ class FaultsTest(unittest.TestCase):
                  what="the healthy host still polled")
         self.assertEqual(self.up(healthy), 1.0)
         self.assertEqual(self.errors_by_reason(healthy), by_reason[healthy])
+        # Its poll latency is unaffected: none of its polls took the 1 s request timeout,
+        # as one would if it waited behind a hung host's request.
+        polls_after, fast_after = self.polls_and_within(healthy, "1")
+        self.assertEqual(polls_after - polls_before, fast_after - fast_before,
+                         "a poll of the healthy host waited as long as the timeout")
         self.assertTrue(self.counts_exact(healthy), "the healthy host's counts while faults")
 
         self.sim.clear_faults()
