@@ -4,8 +4,10 @@ usage: python3 bench/write_report.py RESULTS_DIR REPETITIONS > BENCHMARKS.md
 """
 import json
 import os
-import platform
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import cpu_model  # noqa: E402  (the same machine line as fan-out)
 
 out = sys.argv[1]
 reps = sys.argv[2] if len(sys.argv) > 2 else "?"
@@ -33,17 +35,6 @@ def pick(res, prefix):
             if all(":" in part for part in rest.split("/") if part):
                 return b
     return {}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 def ms(b, key="cpu_time"):
