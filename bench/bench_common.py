@@ -4,6 +4,7 @@ import importlib
 import math
 import os
 import resource
+import shutil
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,6 +23,15 @@ def harness(build_dir):
     os.environ["WTE_BINARY_DIR"] = path  # read by harness at import
     sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
     return importlib.import_module("harness")
+
+
+def tear_down(exporter, sim, work):
+    """Stops what a run started (either may be None if it failed early), removes its folder."""
+    if exporter:
+        exporter.stop()
+    if sim:
+        sim.stop()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def raise_nofile():

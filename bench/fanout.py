@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import sys
 import time
 
@@ -106,11 +105,7 @@ def run_one(h, hosts, args):
                              and peak_kb / 1024 < TARGET_RSS_MB,
         }
     finally:
-        if exporter:
-            exporter.stop()
-        if sim:
-            sim.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        bc.tear_down(exporter, sim, work)
 
 
 def main():

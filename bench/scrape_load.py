@@ -87,11 +87,7 @@ def main():
         result["ok"] = (result["socket_errors_total"] == 0 and result["non_2xx_3xx"] == 0
                         and result["polls_during"] > 0 and result["healthy_after"])
     finally:
-        if exporter:
-            exporter.stop()
-        if sim:
-            sim.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        bc.tear_down(exporter, sim, work)
     out = args.out or os.path.join(args.build_dir, "results", "scrape_load.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:

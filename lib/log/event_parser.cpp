@@ -75,46 +75,26 @@ constexpr KeywordTable<Key, 13> kKeys({{
 enum class Frame : std::uint8_t { top, contents, msg, msg_contents, text_list, text_entry };
 constexpr std::size_t kFrameCount = static_cast<std::size_t>(Frame::text_entry) + 1;
 
-// Where a string or number value goes, by frame and key. One table lookup per value
-// instead of nested switches: the values of a line come in any key order, so switches
-// on them mispredict, and that used to cost more than the tokenizing.
-enum Slot : std::uint8_t {
-  discard,
-  action,
-  queue,
-  item,
-  item_type,
-  time,
-  msg,
-  size,
-  warnings,
-  skipped,
-  dangerous,
-  altered,
-  failure,
-  kSlotCount
-};
-
-using SlotTable = std::array<std::array<std::array<Slot, kKeyCount>, kFrameCount>, 2>;
+// Where a string or number value goes, by frame and key: to the slot of its own key if
+// it is one we read there, else to the slot of Key::other, which nothing reads. One table
+// lookup per value instead of nested switches: the values of a line come in any key
+// order, so switches on them mispredict, and that used to cost more than the tokenizing.
+using SlotTable = std::array<std::array<std::array<Key, kKeyCount>, kFrameCount>, 2>;
 
 consteval SlotTable make_slot_table() {
-  SlotTable t{};  // all discard
-  for (int is_string = 0; is_string < 2; ++is_string) {
-    auto& contents = t[is_string][static_cast<std::size_t>(Frame::contents)];
-    auto& msg = t[is_string][static_cast<std::size_t>(Frame::msg)];
-    auto at = [](auto& row, Key k) -> Slot& { return row[static_cast<std::size_t>(k)]; };
-    if (is_string) at(contents, Key::action) = Slot::action;  // a number is no action
-    at(contents, Key::queue) = Slot::queue;
-    at(contents, Key::item) = Slot::item;
-    at(contents, Key::item_type) = Slot::item_type;
-    at(contents, Key::time) = Slot::time;
-    at(contents, Key::msg) = Slot::msg;
-    at(msg, Key::size) = Slot::size;
-    at(msg, Key::warnings) = Slot::warnings;
-    at(msg, Key::skipped_items) = Slot::skipped;
-    at(msg, Key::dangerous_items) = Slot::dangerous;
-    at(msg, Key::altered_items) = Slot::altered;
-    at(msg, Key::failure) = Slot::failure;
+  SlotTable t{};  // all Key::other
+  for (std::size_t is_string = 0; is_string < 2; ++is_string) {
+    auto keep = [&](Frame f, Key k) {
+      t[is_string][static_cast<std::size_t>(f)][static_cast<std::size_t>(k)] = k;
+    };
+    if (is_string) keep(Frame::contents, Key::action);  // a number is no action
+    for (Key k : {Key::queue, Key::item, Key::item_type, Key::time, Key::msg}) {
+      keep(Frame::contents, k);
+    }
+    for (Key k : {Key::size, Key::warnings, Key::skipped_items, Key::dangerous_items,
+                  Key::altered_items, Key::failure}) {
+      keep(Frame::msg, k);
+    }
   }
   return t;
 }
@@ -143,19 +123,19 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool finish() const {
     LogEvent& e = *event_;
     e.msg_kind = msg_kind_;
-    if (msg_kind_ == MsgKind::scalar) e.msg_scalar = values_[Slot::msg];
-    e.queue = text(Slot::queue);
-    e.item = text(Slot::item);
-    e.item_type = text(Slot::item_type);
-    e.time = count(Slot::time);
-    e.counts.size = count(Slot::size);
-    e.counts.warnings = count(Slot::warnings);
-    e.counts.skipped_items = count(Slot::skipped);
-    e.counts.dangerous_items = count(Slot::dangerous);
-    e.counts.altered_items = count(Slot::altered);
-    e.failure = text(Slot::failure);
-    if (!has(Slot::action)) return false;
-    e.action = values_[Slot::action];
+    if (msg_kind_ == MsgKind::scalar) e.msg_scalar = value_of(Key::msg);
+    e.queue = text(Key::queue);
+    e.item = text(Key::item);
+    e.item_type = text(Key::item_type);
+    e.time = count(Key::time);
+    e.counts.size = count(Key::size);
+    e.counts.warnings = count(Key::warnings);
+    e.counts.skipped_items = count(Key::skipped_items);
+    e.counts.dangerous_items = count(Key::dangerous_items);
+    e.counts.altered_items = count(Key::altered_items);
+    e.failure = text(Key::failure);
+    if (!has(Key::action)) return false;
+    e.action = value_of(Key::action);
     return true;
   }
 
@@ -185,12 +165,15 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
-  bool has(Slot s) const noexcept { return (present_ >> s) & 1u; }
-  std::optional<std::string_view> text(Slot s) const {
-    return has(s) ? std::optional(values_[s]) : std::nullopt;
+  // (`enum Key`: inside the handler, Key() is also RapidJSON's callback.)
+  static constexpr std::size_t index(enum Key k) noexcept { return static_cast<std::size_t>(k); }
+  std::string_view value_of(enum Key k) const noexcept { return values_[index(k)]; }
+  bool has(enum Key k) const noexcept { return (present_ >> index(k)) & 1u; }
+  std::optional<std::string_view> text(enum Key k) const {
+    return has(k) ? std::optional(value_of(k)) : std::nullopt;
   }
-  std::optional<std::int64_t> count(Slot s) const {
-    return has(s) ? parse_count(values_[s]) : std::nullopt;
+  std::optional<std::int64_t> count(enum Key k) const {
+    return has(k) ? parse_count(value_of(k)) : std::nullopt;
   }
 
   bool value(std::string_view text, bool is_string) {
@@ -201,11 +184,10 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       list_value(f, text);
       return true;
     }
-    const Slot slot =
-        kSlotOf[is_string][static_cast<std::size_t>(f.frame)][static_cast<std::size_t>(key_)];
-    values_[slot] = text;
-    present_ |= 1u << slot;
-    msg_kind_ = slot == Slot::msg ? MsgKind::scalar : msg_kind_;
+    const enum Key slot = kSlotOf[is_string][static_cast<std::size_t>(f.frame)][index(key_)];
+    values_[index(slot)] = text;
+    present_ |= 1u << index(slot);
+    msg_kind_ = slot == Key::msg ? MsgKind::scalar : msg_kind_;
     return true;
   }
 
@@ -275,8 +257,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   std::size_t depth_ = 0;
   std::size_t skip_depth_ = 0;
   enum Key key_ = Key::other;
-  std::array<std::string_view, kSlotCount> values_{};
-  std::uint32_t present_ = 0;  // bit per Slot: a value was seen
+  std::array<std::string_view, kKeyCount> values_{};  // by Key
+  std::uint32_t present_ = 0;                         // bit per Key: a value was seen
   MsgKind msg_kind_ = MsgKind::absent;
 };
 

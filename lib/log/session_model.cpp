@@ -194,13 +194,13 @@ void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
       if (auto n = parse_count(e.msg_scalar)) rec.size = n;
     }
   } else if (is_result(action)) {
-    apply_result(e, rec);
+    apply_result(e, rec, action == QueueAction::failed_item, action == QueueAction::warning_item);
   }
   contribute(counts, rec, +1);
 }
 
-void SessionModel::apply_result(const LogEvent& e, ItemRecord& rec) const {
-  const bool failed = e.action == "failed-item";
+void SessionModel::apply_result(const LogEvent& e, ItemRecord& rec, bool failed,
+                                bool warning_line) const {
   rec.status = failed ? ItemStatus::failed : ItemStatus::succeeded;
   const ResultCounts& c = e.counts;
   if (e.msg_kind == MsgKind::object && c.size) rec.size = c.size;
@@ -208,7 +208,7 @@ void SessionModel::apply_result(const LogEvent& e, ItemRecord& rec) const {
   rec.dangerous_items = c.dangerous_items.value_or(0);
   rec.skipped_items = c.skipped_items.value_or(0);
   rec.altered_items = c.altered_items.value_or(0);
-  rec.had_warnings = (e.action == "warning-item" || rec.warnings > 0 || rec.dangerous_items > 0 ||
+  rec.had_warnings = (warning_line || rec.warnings > 0 || rec.dangerous_items > 0 ||
                       rec.skipped_items > 0 || rec.altered_items > 0);
   rec.failure.reset();
   if (failed) {

@@ -114,7 +114,8 @@ class SessionModel {
   ItemRecord& item(std::size_t queue, std::string_view name);
   void apply_session_action(const LogEvent& e);
   void apply_queue_action(const LogEvent& e, std::size_t queue);
-  void apply_result(const LogEvent& e, ItemRecord& item) const;
+  // A result line (success-item, warning-item or failed-item) about `item`.
+  void apply_result(const LogEvent& e, ItemRecord& item, bool failed, bool warning_line) const;
 
   ItemLimits limits_;
   SessionInfo info_;

@@ -101,13 +101,19 @@ void append_value_line(std::string& out, const MetricFamily& f, const ClientMetr
   append_tail(out, m);
 }
 
-void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
+// The _count and _sum lines that summaries and histograms share.
+void append_count_and_sum(std::string& out, const MetricFamily& f, const ClientMetric& m,
+                          std::uint64_t count, double sum) {
   append_head(out, f, m, "_count");
-  append_int(out, m.summary.sample_count);
+  append_int(out, count);
   append_tail(out, m);
   append_head(out, f, m, "_sum");
-  append_double(out, m.summary.sample_sum);
+  append_double(out, sum);
   append_tail(out, m);
+}
+
+void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
+  append_count_and_sum(out, f, m, m.summary.sample_count, m.summary.sample_sum);
   for (const auto& q : m.summary.quantile) {
     const Extra extra{"quantile", {}, q.quantile};
     append_head(out, f, m, {}, &extra);
@@ -117,12 +123,7 @@ void append_summary(std::string& out, const MetricFamily& f, const ClientMetric&
 }
 
 void append_histogram(std::string& out, const MetricFamily& f, const ClientMetric& m) {
-  append_head(out, f, m, "_count");
-  append_int(out, m.histogram.sample_count);
-  append_tail(out, m);
-  append_head(out, f, m, "_sum");
-  append_double(out, m.histogram.sample_sum);
-  append_tail(out, m);
+  append_count_and_sum(out, f, m, m.histogram.sample_count, m.histogram.sample_sum);
   double last = -std::numeric_limits<double>::infinity();
   for (const auto& b : m.histogram.bucket) {
     const Extra extra{"le", {}, b.upper_bound};
