@@ -3,19 +3,22 @@
 // items): BM_DomEngine keeps the same counts from a DOM (what one would write instead);
 // BM_RapidJsonDom only parses and finds the action (a lower bound for any DOM approach);
 // BM_ParserOnly is the engine's line parser without the model, and BM_RapidJsonSaxFloor a
-// RapidJSON parse into a handler that does nothing (the floor for any RapidJSON reader).
+// RapidJSON parse into a handler that does nothing (the floor for any RapidJSON reader);
+// BM_LineSplitter and BM_ModelOnly time the engine's other two parts on their own.
 // All read the same bytes from memory; counters report lines/s and bytes/s.
 //   build/bench/log_engine_bench --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "log/event_parser.hpp"
+#include "log/line_splitter.hpp"
 #include "log/master_log.hpp"
 #include "loggen/log_generator.hpp"
 
@@ -100,6 +103,67 @@ void BM_ParserOnly(benchmark::State& state) {
   }
   report(state, c);
 }
+// The engine's line splitter alone (64 KiB chunks, as BM_Engine): the engine's share of
+// the work that the pre-split baselines do not time.
+void BM_LineSplitter(benchmark::State& state) {
+  const Corpus& c = corpus();
+  const std::size_t chunk = 64 * 1024;
+  for (auto _ : state) {
+    wte::log::LineSplitter splitter(1 << 20);
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < c.text.size(); i += chunk) {
+      splitter.feed(
+          std::string_view(c.text).substr(i, chunk), [&](std::string_view l) { bytes += l.size(); },
+          [] {});
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+  report(state, c);
+}
+
+// The model alone, applying events decoded beforehand (their texts kept in an arena): the
+// engine's third part, with BM_ParserOnly and BM_LineSplitter.
+struct DecodedEvents {
+  std::deque<std::string> texts;
+  std::vector<wte::log::LogEvent> events;
+};
+
+const DecodedEvents& decoded_events() {
+  static const DecodedEvents d = [] {
+    DecodedEvents out;
+    auto keep = [&](std::string_view v) { return std::string_view(out.texts.emplace_back(v)); };
+    auto keep_opt = [&](std::optional<std::string_view> v) {
+      return v ? std::optional(keep(*v)) : std::nullopt;
+    };
+    wte::log::EventParser parser;
+    for (const auto line : corpus().lines) {
+      if (!parser.parse(line)) continue;
+      wte::log::LogEvent e = parser.event();
+      e.action = keep(e.action);
+      e.msg_scalar = keep(e.msg_scalar);
+      e.queue = keep_opt(e.queue);
+      e.item = keep_opt(e.item);
+      e.item_type = keep_opt(e.item_type);
+      e.failure = keep_opt(e.failure);
+      for (auto& t : e.dangerous_texts) t = keep(t);
+      for (auto& t : e.altered_texts) t = keep(t);
+      out.events.push_back(std::move(e));
+    }
+    return out;
+  }();
+  return d;
+}
+
+void BM_ModelOnly(benchmark::State& state) {
+  const DecodedEvents& d = decoded_events();
+  for (auto _ : state) {
+    wte::log::SessionModel model;
+    for (const auto& e : d.events) model.apply(e);
+    benchmark::DoNotOptimize(model.info().lines);
+  }
+  report(state, corpus());
+}
+
 // The floor for any RapidJSON-based reader: an in-situ SAX parse of each line (copied to a
 // mutable buffer first, as the engine must) into a handler that keeps nothing.
 void BM_RapidJsonSaxFloor(benchmark::State& state) {
@@ -211,6 +275,8 @@ void BM_DomEngine(benchmark::State& state) {
 BENCHMARK(BM_Engine)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_DomEngine)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_ParserOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_LineSplitter)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_ModelOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_RapidJsonSaxFloor)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_RapidJsonDom)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK_MAIN();

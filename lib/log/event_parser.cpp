@@ -13,6 +13,18 @@
 namespace wte::log {
 
 std::optional<std::int64_t> parse_count(std::string_view text) noexcept {
+  // The common case first: a plain run of digits (every line's time, most counts), read
+  // without from_chars' general machinery. 18 digits cannot overflow an int64.
+  if (!text.empty() && text.size() <= 18) {
+    std::int64_t value = 0;
+    bool digits = true;
+    for (const char c : text) {
+      const auto d = static_cast<unsigned>(c) - unsigned{'0'};
+      digits &= d <= 9;
+      value = value * 10 + static_cast<std::int64_t>(d & 15u);
+    }
+    if (digits) return value;
+  }
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
@@ -128,12 +140,16 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     e.item = text(Key::item);
     e.item_type = text(Key::item_type);
     e.time = count(Key::time);
-    e.counts.size = count(Key::size);
-    e.counts.warnings = count(Key::warnings);
-    e.counts.skipped_items = count(Key::skipped_items);
-    e.counts.dangerous_items = count(Key::dangerous_items);
-    e.counts.altered_items = count(Key::altered_items);
-    e.failure = text(Key::failure);
+    // Counts and the failure text are read only inside an object `msg` (kSlotOf): one
+    // test for the lines that have none, instead of one per field.
+    if (msg_kind_ == MsgKind::object) {
+      e.counts.size = count(Key::size);
+      e.counts.warnings = count(Key::warnings);
+      e.counts.skipped_items = count(Key::skipped_items);
+      e.counts.dangerous_items = count(Key::dangerous_items);
+      e.counts.altered_items = count(Key::altered_items);
+      e.failure = text(Key::failure);
+    }
     if (!has(Key::action)) return false;
     e.action = value_of(Key::action);
     return true;

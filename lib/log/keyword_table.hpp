@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace wte::log {
 
@@ -51,9 +52,14 @@ class KeywordTable {
       std::uint64_t w[2];
       std::memcpy(w, word.data(), sizeof w);
       const Padded& p = padded_[i];
-      const bool same =
-          (((w[0] ^ p.bytes[0]) & p.mask[0]) | ((w[1] ^ p.bytes[1]) & p.mask[1])) == 0;
-      return same & (word.size() == slots_[i].word.size()) & !word.empty() ? slots_[i].code : none;
+      const std::uint64_t diff =
+          ((w[0] ^ p.bytes[0]) & p.mask[0]) | ((w[1] ^ p.bytes[1]) & p.mask[1]) |
+          (word.size() ^ slots_[i].word.size()) | static_cast<std::uint64_t>(word.empty());
+      // Chosen with arithmetic, not a branch: known and unknown keys alternate at random.
+      using Int = std::underlying_type_t<Code>;
+      const auto hit = static_cast<Int>(static_cast<Int>(diff == 0) * Int(~Int{0}));
+      return static_cast<Code>((static_cast<Int>(slots_[i].code) & hit) |
+                               (static_cast<Int>(none) & static_cast<Int>(~hit)));
     }
   }
 

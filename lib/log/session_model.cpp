@@ -69,6 +69,14 @@ constexpr KeywordTable<QueueAction, 9> kQueueActions({{
     {"failed-item", QueueAction::failed_item},
 }});
 
+// FNV-1a: a few instructions per byte on names of a few bytes; collisions only cost a
+// string comparison.
+std::uint64_t name_fingerprint(std::string_view name) noexcept {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : name) h = (h ^ static_cast<std::uint8_t>(c)) * 1099511628211ull;
+  return h;
+}
+
 bool is_result(QueueAction a) noexcept {
   return a == QueueAction::success_item || a == QueueAction::warning_item ||
          a == QueueAction::failed_item;
@@ -108,25 +116,29 @@ std::size_t SessionModel::queue_index(std::string_view name) {
 }
 
 ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
+  // Most lines are about an item seen a line or two before: find it by a fingerprint of
+  // its name as written (one comparison of strings, on a match), before hashing anything.
+  const std::uint64_t fingerprint = name_fingerprint(name);
+  RecentItems& recent = recent_[queue];
+  for (const RecentItem& r : recent.items) {
+    if (r.fingerprint == fingerprint && r.name == name && !r.name.empty()) {
+      return items_[r.index];
+    }
+  }
+  RecentItem& slot = recent.items[recent.next];
+  recent.next = (recent.next + 1) % kRecentItems;
+  slot.fingerprint = fingerprint;
+  // As written, so that an invalid name is found again without repair; a name over the
+  // limit is cut one byte past it (never found here, and never kept whole).
+  slot.name.assign(name.substr(0, limits_.max_text_bytes + 1));
   // Names are keys and labels: keep them valid UTF-8 (the common, valid case copies nothing).
   if (!text::is_valid_utf8(name) || name.size() > limits_.max_text_bytes) {
     key_scratch_ = text::bounded_utf8(name, limits_.max_text_bytes);
     name = key_scratch_;
   }
-  RecentItems& recent = recent_[queue];
-  for (const RecentItem& r : recent.items) {
-    if (r.name == name && !r.name.empty()) return items_[r.index];
-  }
-  RecentItem& slot = recent.items[recent.next];
-  recent.next = (recent.next + 1) % kRecentItems;
-  slot.name.assign(name);
-  ItemIndex& index = item_index_[queue];
-  if (auto it = index.find(name); it != index.end()) {
-    slot.index = it->second;
-    return items_[it->second];
-  }
-  slot.index = items_.size();
-  index.emplace(std::string(name), items_.size());
+  const auto [it, inserted] = item_index_[queue].try_emplace(std::string(name), items_.size());
+  slot.index = it->second;
+  if (!inserted) return items_[it->second];
   ItemRecord& rec = items_.emplace_back();
   rec.queue = queues_[queue].name;
   rec.name = std::string(name);

@@ -125,7 +125,8 @@ class SessionModel {
   // (up to a handful) write lines in turn, each several about one item, so most lookups
   // find their item here and skip hashing the name.
   struct RecentItem {
-    std::string name;
+    std::uint64_t fingerprint = 0;
+    std::string name;  // as written in the log
     std::size_t index = 0;
   };
   static constexpr std::size_t kRecentItems = 8;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 
 using wte::log::EventParser;
@@ -21,6 +22,33 @@ TEST_CASE("parse_count accepts numbers and numbers written as strings") {
   CHECK_FALSE(parse_count("99999999999999999999999"));
   CHECK_FALSE(parse_count("1e400"));
   CHECK_FALSE(parse_count("12abc"));
+}
+
+TEST_CASE("parse_count: the all-digits fast path agrees with the general one at its edges") {
+  CHECK(parse_count("000000000000000007") == 7);
+  CHECK(parse_count("999999999999999999") == 999999999999999999);  // 18 digits: fast path
+  CHECK(parse_count("9223372036854775807") == INT64_MAX);          // 19 digits: from_chars
+  CHECK_FALSE(parse_count("9223372036854775808"));
+  for (const std::string bad : {"1/", "1:", "/1", ":", "1 2", "+1", "0x1"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_count(bad));
+  }
+  CHECK(parse_count("\t12\t") == 12);
+}
+
+TEST_CASE("counts come from the last msg only, when it is an object") {
+  EventParser p;
+  REQUIRE(p.parse(
+      R"({"contents":{"action":"success-item","queue":"RESTORE","item":"a","msg":{"warnings":3,"size":9},"msg":"done"}})"));
+  CHECK(p.event().msg_kind == MsgKind::scalar);
+  CHECK(p.event().msg_scalar == "done");
+  CHECK_FALSE(p.event().counts.warnings);
+  CHECK_FALSE(p.event().counts.size);
+  // Every line starts afresh: the next line's counts are its own.
+  REQUIRE(p.parse(
+      R"({"contents":{"action":"success-item","queue":"RESTORE","item":"a","msg":{"skipped_items":"2"}}})"));
+  CHECK(p.event().counts.skipped_items == 2);
+  CHECK_FALSE(p.event().counts.warnings);
 }
 
 TEST_CASE("a modern line is decoded") {

@@ -152,3 +152,39 @@ TEST_CASE("invalid UTF-8 in names is repaired consistently") {
   CHECK(m.model().items()[0].name == "acc\xEF\xBF\xBDount");
   CHECK(m.model().items()[0].status == ItemStatus::succeeded);
 }
+
+TEST_CASE("items are found again after they leave the most-recent list") {
+  // More interleaved workers than the list holds, each item named twice, then every item
+  // again: the counts must not depend on which lookup found the item.
+  std::string log;
+  for (int i = 0; i < 20; ++i) log += worker("start-item", "RESTORE", "acct" + std::to_string(i));
+  for (int i = 0; i < 20; ++i) {
+    log += worker("success-item", "RESTORE", "acct" + std::to_string(i), R"({"warnings":1})");
+  }
+  for (int i = 19; i >= 0; --i) log += worker("start", "RESTORE", "acct" + std::to_string(i));
+  const auto m = summarize(log);
+  CHECK(m.model().items().size() == 20);
+  CHECK(q(m, "RESTORE").items_started == 20);
+  CHECK(q(m, "RESTORE").items_succeeded == 20);
+  CHECK(q(m, "RESTORE").warnings == 20);
+}
+
+TEST_CASE("two invalid spellings of one repaired name are one item") {
+  const auto m = summarize(worker("start-item", "TRANSFER", "acc\xFFount") +
+                           worker("success-item", "TRANSFER", "acc\xFEount", "{}") +
+                           worker("start", "TRANSFER", "acc\xEF\xBF\xBDount"));
+  REQUIRE(m.model().items().size() == 1);
+  CHECK(m.model().items()[0].status == ItemStatus::succeeded);
+  CHECK(q(m, "TRANSFER").items_started == 1);
+}
+
+TEST_CASE("a name over the text limit is one bounded item, however often it comes") {
+  const std::string huge(100 * 1024, 'n');
+  const auto m =
+      summarize(worker("start-item", "TRANSFER", huge) +
+                worker("success-item", "TRANSFER", huge, "{}") + worker("start", "TRANSFER", huge));
+  REQUIRE(m.model().items().size() == 1);
+  CHECK(m.model().items()[0].name.size() <= wte::log::ItemLimits{}.max_text_bytes);
+  CHECK(m.model().items()[0].status == ItemStatus::succeeded);
+  CHECK(q(m, "TRANSFER").items_started == 1);
+}
