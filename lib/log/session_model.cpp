@@ -121,9 +121,8 @@ ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
   const std::uint64_t fingerprint = name_fingerprint(name);
   RecentItems& recent = recent_[queue];
   for (const RecentItem& r : recent.items) {
-    if (r.fingerprint == fingerprint && r.name == name && !r.name.empty()) {
-      return items_[r.index];
-    }
+    // (A fresh slot has fingerprint 0 and no name: no name has that pair.)
+    if (r.fingerprint == fingerprint && r.name == name) return items_[r.index];
   }
   RecentItem& slot = recent.items[recent.next];
   recent.next = (recent.next + 1) % kRecentItems;

@@ -156,19 +156,21 @@ std::string_view type_name(prometheus::MetricType t) {
   return "untyped";
 }
 
-void append_family(std::string& out, const MetricFamily& f) {
-  if (!f.help.empty()) {
-    out += "# HELP ";
-    out += f.name;
-    out += ' ';
-    out += f.help;
-    out += '\n';
-  }
-  out += "# TYPE ";
-  out += f.name;
+// A "# HELP name text" or "# TYPE name type" line.
+void append_comment(std::string& out, std::string_view kind, std::string_view name,
+                    std::string_view text) {
+  out += "# ";
+  out += kind;
   out += ' ';
-  out += type_name(f.type);
+  out += name;
+  out += ' ';
+  out += text;
   out += '\n';
+}
+
+void append_family(std::string& out, const MetricFamily& f) {
+  if (!f.help.empty()) append_comment(out, "HELP", f.name, f.help);
+  append_comment(out, "TYPE", f.name, type_name(f.type));
   for (const ClientMetric& m : f.metric) {
     switch (f.type) {
       case prometheus::MetricType::Counter:

@@ -188,3 +188,13 @@ TEST_CASE("a name over the text limit is one bounded item, however often it come
   CHECK(m.model().items()[0].status == ItemStatus::succeeded);
   CHECK(q(m, "TRANSFER").items_started == 1);
 }
+
+TEST_CASE("an empty item name is one item, found again like any other") {
+  const auto m = summarize(worker("start-item", "RESTORE", "") +
+                           worker("success-item", "RESTORE", "", "{}") +
+                           worker("start", "RESTORE", ""));
+  REQUIRE(m.model().items().size() == 1);
+  CHECK(m.model().items()[0].status == ItemStatus::succeeded);
+  CHECK(q(m, "RESTORE").items_started == 1);
+  CHECK(q(m, "RESTORE").items_succeeded == 1);
+}
