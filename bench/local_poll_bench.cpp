@@ -97,7 +97,7 @@ void BM_TailerPollNewKilobyte(benchmark::State& state) {
     const auto start = Clock::now();
     const auto r = tailer.poll(session, 1);
     state.SetIterationTime(elapsed(start));
-    if (r.new_bytes != 1024) state.SkipWithError("the poll did not read exactly 1 KB");
+    if (r.report.bytes != 1024) state.SkipWithError("the poll did not read exactly 1 KB");
   }
 }
 
@@ -111,7 +111,7 @@ void BM_TailerPollQuiet(benchmark::State& state) {
     const auto start = Clock::now();
     const auto r = tailer.poll(session, 1);
     state.SetIterationTime(elapsed(start));
-    benchmark::DoNotOptimize(r.new_bytes);
+    benchmark::DoNotOptimize(r.report.bytes);
   }
 }
 
@@ -136,7 +136,9 @@ void BM_LocalSourcePollNewKilobyte(benchmark::State& state) {
   wte::local::LocalSettings settings;
   settings.path = root.string();
   settings.inotify = false;
-  auto source = std::make_shared<wte::local::LocalSource>(io, settings, metrics, logger);
+  const wte::sources::SystemClock clock;
+  auto source = std::make_shared<wte::local::LocalSource>(
+      wte::sources::SourceContext{io, metrics, logger, clock}, settings);
   source->poll_now();  // the whole log, once, untimed
   for (auto _ : state) {
     append_kilobyte(log);

@@ -95,7 +95,7 @@ struct Scrape {
 
   Scrape(const std::vector<wte::log::MasterLog>& logs, std::size_t sessions)
       : source(logs, sessions) {
-    for (const auto& h : source.hosts()) metrics.add_host(h);
+    for (const auto& h : source.hosts()) metrics.host_added(h);
   }
   std::string render() const { return wte::metrics::render_metrics_text({&collector, &metrics}); }
 };

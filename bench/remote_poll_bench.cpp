@@ -137,7 +137,7 @@ void BM_RemotePoll(benchmark::State& state) {
       break;
     }
     const auto r = session.ingest_whole_log(parsed.value().log, static_cast<double>(step));
-    if (r.reset || r.new_bytes != c.raw_cut[step] - c.raw_cut[step - 1]) {
+    if (r.reset || r.bytes != c.raw_cut[step] - c.raw_cut[step - 1]) {
       state.SkipWithError("the poll did not feed exactly the new lines");
       break;
     }

@@ -14,6 +14,7 @@
 #include "exporter/exporter.hpp"
 #include "exporter/systemd_notifier.hpp"
 #include "logging/logger.hpp"
+#include "sources/clock.hpp"
 
 namespace wte::daemon {
 
@@ -110,7 +111,8 @@ int run_serve(std::span<const std::string> args, const char* version) {
   options.config_path = a->config;
   options.listen_address = a->listen;
   options.shard = a->shard;
-  exporter::Exporter exporter(io, logger, options);
+  const sources::SystemClock clock;
+  exporter::Exporter exporter(io, logger, options, clock);
   exporter::SystemdNotifier notifier(io);
 
   if (const auto error = exporter.start(cfg); !error.empty()) {

@@ -1,15 +1,11 @@
 #include "exporter/exporter.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <set>
 
 #include "config/loader.hpp"
 #include "exporter/registration_api.hpp"
-#include "exporter/shard.hpp"
 #include "metrics/metrics_text.hpp"
-#include "sources/poll_schedule.hpp"
 #include "status/landing_page.hpp"
 #include "status/sessions_json.hpp"
 #include "web/web_config.hpp"
@@ -23,17 +19,19 @@ constexpr std::string_view kSessionsPrefix = "/api/v1/sessions/";
 
 struct Exporter::Prepared {
   config::Config config;
-  std::map<std::string, config::Secret> host_tokens;
+  SourceSpecs sources;
   std::optional<config::Secret> api_token;
   web::WebConfig web;
 };
 
-Exporter::Exporter(boost::asio::io_context& io, logging::Logger& logger, ExporterOptions options)
+Exporter::Exporter(boost::asio::io_context& io, logging::Logger& logger, ExporterOptions options,
+                   const sources::Clock& clock)
     : io_(io),
       logger_(logger),
       options_(std::move(options)),
+      clock_(clock),
       metrics_(options_.version, options_.revision),
-      limiter_(io.get_executor(), 64) {
+      factory_(io.get_executor()) {
   build_routes();
 }
 
@@ -41,26 +39,24 @@ Exporter::~Exporter() {
   stop();
 }
 
-std::variant<std::unique_ptr<Exporter::Prepared>, std::string> Exporter::prepare(
-    const config::Config& config) const {
+// Everything that can fail about a config, before anything is changed: the sources' specs
+// (with their secrets), the API token, the web config.
+Result<std::unique_ptr<Exporter::Prepared>> Exporter::prepare(const config::Config& config) {
   auto p = std::make_unique<Prepared>();
   p->config = config;
   if (options_.listen_address) p->config.listen_address = *options_.listen_address;
   if (options_.shard) p->config.shard = *options_.shard;
   std::string errors;
   const auto env = config::TokenEnvironment::process();
-  const bool insecure_ok = p->config.allow_insecure_token_permissions;
-  for (const auto& host : p->config.hosts) {
-    if (!in_shard(host.name, p->config.shard.index, p->config.shard.count)) continue;
-    auto token = config::load_token(host.token, env, insecure_ok);
-    if (!token.ok()) {
-      errors += "host " + host.name + ": " + token.error + "\n";
-    } else {
-      p->host_tokens.emplace(host.name, std::move(*token.token));
-    }
+  auto specs = factory_.specs(p->config, env);
+  if (specs.ok()) {
+    p->sources = std::move(specs).value();
+  } else {
+    for (const auto& e : specs.error()) errors += e.message + "\n";
   }
   if (p->config.api_token) {
-    auto token = config::load_token(*p->config.api_token, env, insecure_ok);
+    auto token =
+        config::load_token(*p->config.api_token, env, p->config.allow_insecure_token_permissions);
     if (!token.ok())
       errors += "api: " + token.error + "\n";
     else
@@ -73,133 +69,75 @@ std::variant<std::unique_ptr<Exporter::Prepared>, std::string> Exporter::prepare
   }
   if (!errors.empty()) {
     errors.pop_back();
-    return errors;
+    return Error{errors};
   }
   return p;
 }
 
-namespace {
-
-sources::RemoteHostSettings host_settings(const config::HostConfig& host,
-                                          const config::Secret& token,
-                                          const config::Config& config) {
-  sources::RemoteHostSettings s;
-  s.endpoint.name = host.name;
-  s.endpoint.host = host.host;
-  s.endpoint.port = host.port;
-  s.endpoint.user = host.user;
-  s.endpoint.token = token.reveal();
-  s.endpoint.ca_file = host.ca_file;
-  s.endpoint.tls_insecure_skip_verify = host.tls_insecure_skip_verify;
-  s.endpoint.timeout = host.timeout;
-  s.endpoint.max_response_bytes = config.limits.max_response_bytes;
-  s.interval = config.poll_interval;
-  s.finished_retention = config.finished_retention;
-  s.engine_limits.max_line_bytes = config.limits.max_line_bytes;
-  s.max_sessions = config.limits.max_sessions_per_host;
-  return s;
-}
-
-}  // namespace
-
 void Exporter::apply(Prepared& p) {
   const config::Config& c = p.config;
   logger_.set_level(logging::parse_level(c.log_level));
-  limiter_.set_limit(c.max_concurrent_requests);
+  factory_.apply_shared_settings(c);
   collector_ = std::make_unique<metrics::SessionCollector>(
       *this, c.limits.max_item_series_per_session,
-      [this](std::size_t dropped) { metrics_.record_drop("item_series", dropped); });
-
-  std::set<std::string> wanted;
-  for (const auto& [name, token] : p.host_tokens) wanted.insert(name);
-  for (auto it = remote_.begin(); it != remote_.end();) {
-    if (!wanted.contains(it->first)) {
-      logger_.info("host removed from the config", {{"host", it->first}});
-      it->second->stop();
-      metrics_.forget_host(it->first);
-      it = remote_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  std::size_t index = 0;
-  for (const auto& host : c.hosts) {
-    const auto token = p.host_tokens.find(host.name);
-    if (token == p.host_tokens.end()) continue;  // another shard's
-    auto settings = host_settings(host, token->second, c);
-    if (auto it = remote_.find(host.name); it != remote_.end()) {
-      it->second->update_settings(std::move(settings));
-    } else {
-      auto poller = std::make_shared<sources::RemoteHostPoller>(io_, std::move(settings), limiter_,
-                                                                tls_contexts_, metrics_, logger_);
-      poller->start(sources::initial_delay(index, p.host_tokens.size(), c.poll_interval));
-      remote_.emplace(host.name, std::move(poller));
-    }
-    ++index;
-  }
+      [this](std::size_t dropped) { metrics_.dropped("item_series", dropped); });
   api_token_ = std::move(p.api_token);
   config_ = c;
-  sync_sessions();
-  apply_local(c);
+  apply_sources(std::move(p.sources));
 }
 
-namespace {
-std::string machine_host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "local";
-  return buf;
-}
-}  // namespace
-
-void Exporter::apply_local(const config::Config& c) {
-  if (!c.local.enabled) {
-    if (local_) {
-      local_->stop();
-      metrics_.forget_host(local_->name());
-      local_.reset();
+// The sources become those of `specs`: a source that stays keeps its sessions and takes its
+// new settings, the others are added or removed.
+void Exporter::apply_sources(SourceSpecs specs) {
+  std::set<std::string, std::less<>> wanted;
+  for (const auto& spec : specs) wanted.insert(spec->name());
+  for (auto it = sources_.begin(); it != sources_.end();) {
+    const std::string name = (it++)->first;
+    if (!wanted.contains(name)) {
+      logger_.info("source removed from the config", {{"host", name}});
+      remove_source(name);
     }
-    return;
   }
-  local::LocalSettings s;
-  s.path = c.local.path;
-  s.poll_interval = c.local.poll_interval;
-  s.host_label = c.local.host_label.value_or(machine_host_name());
-  s.inotify = c.local.inotify;
-  s.finished_retention = c.finished_retention;
-  s.engine_limits.max_line_bytes = c.limits.max_line_bytes;
-  s.max_sessions = c.limits.max_sessions_per_host;
-  if (local_ && local_->name() == s.host_label) {
-    local_->update_settings(std::move(s));
-    return;
+  for (const auto& spec : specs) {
+    const auto it = sources_.find(spec->name());
+    if (it != sources_.end() && spec->update(*it->second)) {
+      sync_registered(*it->second);
+      continue;
+    }
+    if (it != sources_.end()) remove_source(spec->name());
+    add_source(*spec);
   }
-  if (local_) {  // a new label: the old series go
-    local_->stop();
-    metrics_.forget_host(local_->name());
-  }
-  logger_.info("local mode", {{"path", s.path}, {"host", s.host_label}});
-  local_ = std::make_shared<local::LocalSource>(io_, std::move(s), metrics_, logger_);
-  local_->start();
 }
 
-void Exporter::sync_sessions() {
-  for (const auto& host : config_.hosts) {
-    const auto it = remote_.find(host.name);
-    if (it == remote_.end()) continue;
-    std::vector<std::string> ids = host.sessions;
-    if (registry_) {
-      for (auto& id : registry_->sessions_of(host.name)) ids.push_back(std::move(id));
-    }
-    it->second->set_sessions(ids);
+void Exporter::add_source(const sources::SourceSpec& spec) {
+  const sources::SourceContext context{io_, metrics_, logger_, clock_};
+  auto source = spec.create(context);
+  sync_registered(*source);
+  source->start();
+  sources_.emplace(spec.name(), std::move(source));
+}
+
+void Exporter::remove_source(const std::string& name) {
+  const auto it = sources_.find(name);
+  if (it == sources_.end()) return;
+  it->second->stop();
+  metrics_.host_removed(name);
+  sources_.erase(it);
+}
+
+void Exporter::sync_registered(sources::Source& source) {
+  if (registry_ && source.accepts_registrations()) {
+    source.set_registered_sessions(registry_->sessions_of(source.name()));
   }
 }
 
 std::string Exporter::start(const config::Config& config) {
   auto prepared = prepare(config);
-  if (auto* error = std::get_if<std::string>(&prepared)) {
-    metrics_.set_reload(false, sources::unix_now());
-    return *error;
+  if (!prepared.ok()) {
+    metrics_.set_reload(false, clock_.unix_now());
+    return prepared.error().message;
   }
-  auto& p = *std::get<std::unique_ptr<Prepared>>(prepared);
+  auto& p = *prepared.value();
 
   std::error_code ec;
   std::filesystem::create_directories(p.config.state_directory, ec);
@@ -217,6 +155,7 @@ std::string Exporter::start(const config::Config& config) {
   web.idle_timeout = p.config.limits.idle_timeout;
   web.tls = p.web.tls;
   web.basic_auth_users = p.web.basic_auth_users;
+  web.on_connection_dropped = [this] { metrics_.dropped("connections", 1); };
   server_ =
       std::make_unique<web::HttpServer>(io_, web, [this](web::Request r, web::Respond respond) {
         router_.dispatch(std::move(r), std::move(respond));
@@ -228,13 +167,13 @@ std::string Exporter::start(const config::Config& config) {
     return e.what();
   }
   apply(p);
-  metrics_.set_reload(true, sources::unix_now());
+  metrics_.set_reload(true, clock_.unix_now());
   render_cache_.clear();
   ready_ = true;
   logger_.info("listening", {{"address", p.config.listen_address},
                              {"port", std::to_string(server_->port())},
                              {"tls", p.web.tls ? "on" : "off"},
-                             {"hosts", std::to_string(remote_.size())}});
+                             {"sources", std::to_string(sources_.size())}});
   return "";
 }
 
@@ -246,14 +185,14 @@ std::string Exporter::reload() {
   std::unique_ptr<Prepared> prepared;
   if (error.empty()) {
     auto result = prepare(*loaded.config);
-    if (auto* e = std::get_if<std::string>(&result))
-      error = *e;
+    if (result.ok())
+      prepared = std::move(result).value();
     else
-      prepared = std::move(std::get<std::unique_ptr<Prepared>>(result));
+      error = result.error().message;
   }
   if (!error.empty()) {
     if (error.back() == '\n') error.pop_back();
-    metrics_.set_reload(false, sources::unix_now());
+    metrics_.set_reload(false, clock_.unix_now());
     logger_.error("config reload failed; the running config stays", {{"error", error}});
     return error;
   }
@@ -261,16 +200,15 @@ std::string Exporter::reload() {
     logger_.warn("listen_address changed: it takes effect at the next restart");
   }
   apply(*prepared);
-  metrics_.set_reload(true, sources::unix_now());
+  metrics_.set_reload(true, clock_.unix_now());
   render_cache_.clear();
-  logger_.info("config reloaded", {{"hosts", std::to_string(remote_.size())}});
+  logger_.info("config reloaded", {{"sources", std::to_string(sources_.size())}});
   return "";
 }
 
 void Exporter::stop() {
   ready_ = false;
-  for (auto& [name, poller] : remote_) poller->stop();
-  if (local_) local_->stop();
+  for (auto& [name, source] : sources_) source->stop();
   if (server_) server_->stop();
 }
 
@@ -279,14 +217,12 @@ unsigned short Exporter::port() const {
 }
 
 void Exporter::for_each_host(const std::function<void(const sources::HostView&)>& visit) const {
-  for (const auto& [name, poller] : remote_) visit(poller->view());
-  if (local_) visit(local_->view());
+  for (const auto& [name, source] : sources_) source->for_each_host(visit);
 }
 
 void Exporter::for_each_session(
     const std::function<void(const sources::SessionView&)>& visit) const {
-  for (const auto& [name, poller] : remote_) poller->for_each_session(visit);
-  if (local_) local_->for_each_session(visit);
+  for (const auto& [name, source] : sources_) source->for_each_session(visit);
 }
 
 void Exporter::build_routes() {
@@ -294,7 +230,7 @@ void Exporter::build_routes() {
   router_.add("GET", "/", sync([this](const web::Request&) {
                 status::PageContext ctx;
                 ctx.version = options_.version;
-                ctx.now_unix = sources::unix_now();
+                ctx.now_unix = clock_.unix_now();
                 return web::Response::html(status::render_landing_page(*this, ctx));
               }));
   router_.add("GET", "/metrics", sync([this](const web::Request&) { return metrics_response(); }));
@@ -315,23 +251,15 @@ void Exporter::build_routes() {
 }
 
 web::Response Exporter::metrics_response() {
-  if (server_) {
-    const auto rejected = server_->stats().connections_rejected;
-    if (rejected > connections_dropped_seen_) {
-      metrics_.record_drop("connections", rejected - connections_dropped_seen_);
-      connections_dropped_seen_ = rejected;
-    }
-  }
   web::Response r;
   r.content_type = std::string(metrics::kContentType);
-  using Clock = metrics::RenderCache::Clock;
-  if (const std::string* body = render_cache_.fresh(Clock::now())) {
+  if (const std::string* body = render_cache_.fresh(clock_.monotonic_now())) {
     r.body = *body;
     return r;
   }
-  const auto started = Clock::now();
+  const auto started = clock_.monotonic_now();
   std::string body = metrics::render_metrics_text({collector_.get(), &metrics_});
-  r.body = render_cache_.store(std::move(body), started, Clock::now());
+  r.body = render_cache_.store(std::move(body), started, clock_.monotonic_now());
   return r;
 }
 
@@ -354,14 +282,15 @@ web::Response Exporter::register_session(const web::Request& request) {
   auto parsed = parse_register_body(request.body);
   if (auto* error = std::get_if<web::Response>(&parsed)) return *error;
   const auto& reg = std::get<sources::Registration>(parsed);
-  if (!remote_.contains(reg.host)) {
+  const auto source = sources_.find(reg.host);
+  if (source == sources_.end() || !source->second->accepts_registrations()) {
     return web::Response::json(404, R"({"error":"no such host in this instance's config"})");
   }
   if (auto err = registry_->add(reg); !err.empty()) {
     logger_.error("cannot save the registered sessions", {{"error", err}});
     return web::Response::json(500, R"({"error":"cannot save the registration; see the log"})");
   }
-  sync_sessions();
+  sync_registered(*source->second);
   logger_.info("session registered", {{"host", reg.host}, {"session", reg.session_id}});
   return web::Response::json(201, R"({"status":"registered"})");
 }
@@ -378,7 +307,9 @@ web::Response Exporter::unregister_session(const web::Request& request) {
     logger_.error("cannot save the registered sessions", {{"error", err}});
     return web::Response::json(500, R"({"error":"cannot save the registration; see the log"})");
   }
-  sync_sessions();
+  if (const auto source = sources_.find(reg.host); source != sources_.end()) {
+    sync_registered(*source->second);
+  }
   logger_.info("session unregistered", {{"host", reg.host}, {"session", reg.session_id}});
   return web::Response::json(200, R"({"status":"removed"})");
 }

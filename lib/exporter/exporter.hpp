@@ -1,7 +1,7 @@
 #pragma once
-// The exporter: the configured sources (remote WHM hosts, and the local disk), the session
-// registry, the metrics, and the web endpoints, all on one event loop. daemon/main.cpp
-// builds it from the command line and drives it with signals.
+// The exporter: the configured sources (through sources::Source, whatever their kind), the
+// session registry, the metrics, and the web endpoints, all on one event loop.
+// daemon/main.cpp builds it from the command line and drives it with signals.
 #include <boost/asio/io_context.hpp>
 #include <map>
 #include <memory>
@@ -10,14 +10,14 @@
 
 #include "config/config.hpp"
 #include "config/token.hpp"
-#include "local/local_source.hpp"
+#include "exporter/source_factory.hpp"
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
 #include "metrics/render_cache.hpp"
 #include "metrics/session_collector.hpp"
-#include "sources/remote_host_poller.hpp"
-#include "sources/request_limiter.hpp"
+#include "sources/clock.hpp"
 #include "sources/session_registry.hpp"
+#include "sources/source.hpp"
 #include "sources/status_source.hpp"
 #include "web/http_server.hpp"
 #include "web/router.hpp"
@@ -35,7 +35,9 @@ struct ExporterOptions {
 
 class Exporter : public sources::StatusSource {
  public:
-  Exporter(boost::asio::io_context& io, logging::Logger& logger, ExporterOptions options);
+  // `clock` outlives the exporter.
+  Exporter(boost::asio::io_context& io, logging::Logger& logger, ExporterOptions options,
+           const sources::Clock& clock);
   ~Exporter() override;
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
@@ -56,10 +58,12 @@ class Exporter : public sources::StatusSource {
 
  private:
   struct Prepared;  // a config with its secrets loaded, ready to apply
-  std::variant<std::unique_ptr<Prepared>, std::string> prepare(const config::Config& config) const;
+  Result<std::unique_ptr<Prepared>> prepare(const config::Config& config);
   void apply(Prepared& prepared);
-  void apply_local(const config::Config& config);
-  void sync_sessions();
+  void apply_sources(SourceSpecs specs);
+  void add_source(const sources::SourceSpec& spec);
+  void remove_source(const std::string& name);
+  void sync_registered(sources::Source& source);
   void build_routes();
   web::Response metrics_response();
   // The 403 (API disabled) or 401 (no or wrong bearer token) to send, if any.
@@ -71,18 +75,16 @@ class Exporter : public sources::StatusSource {
   boost::asio::io_context& io_;
   logging::Logger& logger_;
   ExporterOptions options_;
+  const sources::Clock& clock_;
   config::Config config_;
   std::optional<config::Secret> api_token_;
   metrics::ExporterMetrics metrics_;
   std::unique_ptr<metrics::SessionCollector> collector_;
-  sources::RequestLimiter limiter_;
-  whm::TlsContextCache tls_contexts_;  // one TLS context per trust setting, not per host
+  SourceFactory factory_;
   std::unique_ptr<sources::SessionRegistry> registry_;
-  std::map<std::string, std::shared_ptr<sources::RemoteHostPoller>> remote_;
-  std::shared_ptr<local::LocalSource> local_;  // when local mode is on
+  std::map<std::string, std::shared_ptr<sources::Source>, std::less<>> sources_;  // by name
   web::Router router_;
   std::unique_ptr<web::HttpServer> server_;
-  std::uint64_t connections_dropped_seen_ = 0;
   metrics::RenderCache render_cache_;  // back-to-back scrapes share one render
   bool ready_ = false;
 };

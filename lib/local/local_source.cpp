@@ -6,7 +6,6 @@
 
 #include "log/session_state.hpp"
 #include "logging/logger.hpp"
-#include "metrics/exporter_metrics.hpp"
 
 namespace wte::local {
 
@@ -29,24 +28,18 @@ std::string label_or_default(const std::string& label) {
 
 }  // namespace
 
-double system_unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-LocalSource::LocalSource(boost::asio::io_context& io, LocalSettings settings,
-                         metrics::ExporterMetrics& metrics, logging::Logger& logger,
-                         UnixClock clock)
-    : io_(io),
+LocalSource::LocalSource(const sources::SourceContext& context, LocalSettings settings)
+    : io_(context.io),
+      recorder_(context.recorder),
+      logger_(context.logger),
+      clock_(context.clock),
       settings_(std::move(settings)),
       name_(label_or_default(settings_.host_label)),
       database_(settings_.path),
-      metrics_(metrics),
-      logger_(logger),
-      clock_(std::move(clock)),
-      timer_(io),
-      early_timer_(io),
-      watcher_(io) {
-  metrics_.add_host(name_);
+      timer_(context.io),
+      early_timer_(context.io),
+      watcher_(context.io) {
+  recorder_.host_added(name_);
 }
 
 LocalSource::~LocalSource() {
@@ -57,10 +50,10 @@ LocalSource::~LocalSource() {
 
 // ---- scheduling and inotify ------------------------------------------------------------
 
-void LocalSource::start(milliseconds initial_delay) {
+void LocalSource::start() {
   running_ = true;
   if (settings_.inotify) open_watcher();
-  schedule(initial_delay);
+  schedule(milliseconds(0));
 }
 
 void LocalSource::stop() {
@@ -111,7 +104,7 @@ void LocalSource::on_events() {
   if (running_ && !early_pending_) {
     early_pending_ = true;
     const auto since =
-        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - last_poll_end_);
+        std::chrono::duration_cast<milliseconds>(clock_.monotonic_now() - last_poll_end_);
     early_timer_.expires_after(std::max(kDebounce, kMinEarlyGap - since));
     early_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
       auto self = weak.lock();
@@ -145,14 +138,9 @@ void LocalSource::unwatch(Entry& e) {
 void LocalSource::reset_state() {
   close_watcher();
   sessions_.clear();
-  expired_.clear();
-  refused_.clear();
   db_error_.reset();
   db_error_message_.clear();
-  up_ = false;
-  last_success_.reset();
-  last_error_reason_.clear();
-  last_error_message_ = "not polled yet";
+  status_.reset();
 }
 
 void LocalSource::update_settings(LocalSettings settings) {
@@ -162,9 +150,12 @@ void LocalSource::update_settings(LocalSettings settings) {
   settings_ = std::move(settings);
   if (rebuild) {
     reset_state();
-    name_ = label_or_default(settings_.host_label);
+    if (const std::string label = label_or_default(settings_.host_label); label != name_) {
+      recorder_.host_removed(name_);
+      name_ = label;
+      recorder_.host_added(name_);
+    }
     database_ = SessionDatabase(settings_.path);
-    metrics_.add_host(name_);
   }
   if (!running_) return;
   if (rebuild || inotify_changed) {
@@ -177,22 +168,18 @@ void LocalSource::update_settings(LocalSettings settings) {
 // ---- one poll ------------------------------------------------------------------------------
 
 void LocalSource::poll_now() {
-  const auto started = std::chrono::steady_clock::now();
-  const double now = clock_();
+  const auto started = clock_.monotonic_now();
+  const double now = clock_.unix_now();
   ++polls_;
-  PollErrors errors;
   std::string root_error;
   const auto folders = list_folders(root_error);
   if (!folders) {
-    metrics_.record_error(name_, "read");
-    if (up_ || last_error_message_ != root_error) {
+    recorder_.request_failed(name_, "read");
+    if (status_.up() || status_.error_message() != root_error) {
       logger_.warn("cannot read the transfer sessions folder",
                    {{"host", name_}, {"path", settings_.path}, {"error", root_error}});
     }
-    up_ = false;
-    last_error_reason_ = "read";
-    last_error_message_ = root_error;
-    end_poll(started, errors);
+    end_poll(started, false, sources::PollProblem{"read", root_error});
     return;
   }
   if (watcher_.is_open() && root_watch_ < 0) {
@@ -202,23 +189,32 @@ void LocalSource::poll_now() {
   const auto found = discover(*folders);
   track(found, now);
   drop_vanished(found);
+  PollErrors errors;
   for (auto& [id, e] : sessions_) {
     if (!e.session.finished_at()) tail(e, now, errors);
   }
-  expire_finished(now);
-  up_ = true;
-  last_success_ = clock_();
-  end_poll(started, errors);
+  sessions_.expire_finished(now, seconds(settings_.finished_retention),
+                            [this](Entry& e) { unwatch(e); });
+  // Up: the folder was read. A log that could not be read, or the database fallback, is
+  // shown as the host's error without making it down.
+  std::optional<sources::PollProblem> note;
+  if (errors.count > 0) {
+    note = sources::PollProblem{"read", errors.first};
+  } else if (db_error_) {
+    note = sources::PollProblem{"database", db_error_message_};
+  }
+  end_poll(started, true, std::move(note));
 }
 
-std::optional<std::set<std::string>> LocalSource::list_folders(std::string& error) const {
+std::optional<std::set<std::string, std::less<>>> LocalSource::list_folders(
+    std::string& error) const {
   std::error_code ec;
   std::filesystem::directory_iterator it(settings_.path, ec);
   if (ec) {
     error = "cannot list " + settings_.path + ": " + ec.message();
     return std::nullopt;
   }
-  std::set<std::string> ids;
+  std::set<std::string, std::less<>> ids;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     std::string id = it->path().filename().string();
     std::error_code type_ec;
@@ -231,7 +227,8 @@ std::optional<std::set<std::string>> LocalSource::list_folders(std::string& erro
   return ids;
 }
 
-std::vector<LocalSource::Found> LocalSource::discover(const std::set<std::string>& folders) {
+std::vector<LocalSource::Found> LocalSource::discover(
+    const std::set<std::string, std::less<>>& folders) {
   const DatabaseRead db = database_.read();
   note_database(db);
   std::vector<Found> found;
@@ -254,7 +251,7 @@ std::vector<LocalSource::Found> LocalSource::discover(const std::set<std::string
 
 void LocalSource::note_database(const DatabaseRead& db) {
   const std::string path = database_.file().string();
-  metrics_.set_local_database_up(path, db.ok());
+  recorder_.database_read(path, db.ok());
   if (db.ok()) {
     if (db_error_) {
       logger_.info("whmxfer.sqlite is readable again; sessions are listed from it",
@@ -264,7 +261,7 @@ void LocalSource::note_database(const DatabaseRead& db) {
     db_error_message_.clear();
     return;
   }
-  metrics_.record_error(name_, "database");
+  recorder_.request_failed(name_, "database");
   if (db_error_ != db.error->kind) {
     logger_.warn(
         "cannot read whmxfer.sqlite; sessions are found from their folders, with each log's own "
@@ -289,38 +286,29 @@ bool LocalSource::ended_long_ago(const Found& f, double now) const {
 
 void LocalSource::track(const std::vector<Found>& found, double now) {
   std::size_t added = 0;
-  std::uint64_t refused = 0;
   for (const auto& f : found) {
-    if (const auto it = sessions_.find(f.id); it != sessions_.end()) {
-      if (f.db_state && it->second.session.api_state() != f.db_state) {
-        it->second.session.set_api_state(*f.db_state);
-      }
+    if (Entry* e = sessions_.find(f.id)) {
+      if (f.db_state && e->session.api_state() != f.db_state) e->session.set_api_state(*f.db_state);
       continue;
     }
-    if (expired_.contains(f.id)) continue;
+    if (sessions_.expired(f.id)) continue;
     if (ended_long_ago(f, now)) {
-      expired_.insert(f.id);
+      sessions_.expire(f.id);
       continue;
     }
-    if (sessions_.size() >= settings_.max_sessions) {
-      if (refused_.insert(f.id).second) ++refused;
-      continue;
-    }
-    refused_.erase(f.id);
-    auto& e = sessions_
-                  .try_emplace(f.id, name_, f.id, settings_.engine_limits,
-                               std::filesystem::path(settings_.path) / f.id, now)
-                  .first->second;
-    if (f.db_state) e.session.set_api_state(*f.db_state);
-    watch(e);
+    Entry* e = sessions_.add(f.id, settings_.max_sessions, name_, f.id, settings_.engine_limits,
+                             std::filesystem::path(settings_.path) / f.id, now);
+    if (!e) continue;
+    if (f.db_state) e->session.set_api_state(*f.db_state);
+    watch(*e);
     ++added;
   }
   if (added > 0) {
     logger_.debug("new transfer sessions found",
                   {{"host", name_}, {"added", std::to_string(added)}});
   }
-  if (refused > 0) {
-    metrics_.record_drop("sessions_per_host", refused);
+  if (const std::size_t refused = sessions_.take_newly_refused(); refused > 0) {
+    recorder_.dropped("sessions_per_host", refused);
     logger_.warn("too many sessions on this server; the rest are not watched",
                  {{"host", name_},
                   {"limit", std::to_string(settings_.max_sessions)},
@@ -331,38 +319,26 @@ void LocalSource::track(const std::vector<Found>& found, double now) {
 // cPanel deleted the session (row and folder): an unfinished one goes at once; a finished one
 // stays visible until its retention ends, like a remote one.
 void LocalSource::drop_vanished(const std::vector<Found>& found) {
-  std::set<std::string> ids;
+  std::set<std::string, std::less<>> ids;
   for (const auto& f : found) ids.insert(f.id);
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if (ids.contains(it->first) || it->second.session.finished_at()) {
-      ++it;
-      continue;
-    }
-    logger_.info("session gone from disk; no longer watched",
-                 {{"host", name_}, {"session", it->first}});
-    unwatch(it->second);
-    it = sessions_.erase(it);
-  }
-  std::erase_if(expired_, [&](const std::string& id) { return !ids.contains(id); });
-  std::erase_if(refused_, [&](const std::string& id) { return !ids.contains(id); });
+  sessions_.keep_listed(
+      ids, [](const Entry& e) { return e.session.finished_at().has_value(); },
+      [this](const std::string& id, Entry& e) {
+        logger_.info("session gone from disk; no longer watched",
+                     {{"host", name_}, {"session", id}});
+        unwatch(e);
+      });
 }
 
 void LocalSource::tail(Entry& e, double now, PollErrors& errors) {
-  const std::uint64_t lines_before = e.session.log().info().lines;
-  const std::uint64_t malformed_before = e.session.log().info().malformed_lines;
   const TailResult r = e.tailer.poll(e.session, now);
-  const auto& after = e.session.log().info();
-  metrics_.add_read_bytes(name_, r.new_bytes);
-  if (r.reset) {
-    metrics_.record_reset(name_);
+  if (r.report.reset) {
     logger_.warn("session log truncated or replaced; read again from byte 0",
                  {{"host", name_}, {"session", e.session.id()}});
-    metrics_.add_lines(name_, after.lines, after.malformed_lines);
-  } else {
-    metrics_.add_lines(name_, after.lines - lines_before, after.malformed_lines - malformed_before);
   }
+  recorder_.ingested(name_, r.report);
   if (r.error) {
-    metrics_.record_error(name_, "read");
+    recorder_.request_failed(name_, "read");
     if (errors.count++ == 0) errors.first = *r.error;
     if (e.session.last_error() != *r.error) {
       logger_.warn("cannot read a session log",
@@ -388,6 +364,7 @@ bool LocalSource::may_finish(const Entry& e, const TailResult& r, double now) co
 }
 
 void LocalSource::finish(Entry& e, double now) {
+  recorder_.ingested(name_, e.session.finish_log());
   e.session.mark_finished(now);
   e.tailer.close();
   unwatch(e);
@@ -396,66 +373,36 @@ void LocalSource::finish(Entry& e, double now) {
       {{"host", name_}, {"session", e.session.id()}, {"state", std::string(e.session.state())}});
 }
 
-void LocalSource::expire_finished(double now) {
-  const double retention = seconds(settings_.finished_retention);
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    const auto finished = it->second.session.finished_at();
-    if (finished && now - *finished >= retention) {
-      expired_.insert(it->first);
-      unwatch(it->second);
-      it = sessions_.erase(it);
-    } else {
-      ++it;
-    }
+// `up`: the sessions folder was read; `problem` is why not, or what went wrong without
+// making the host down.
+void LocalSource::end_poll(sources::Clock::Monotonic::time_point started, bool up,
+                           std::optional<sources::PollProblem> problem) {
+  last_poll_end_ = clock_.monotonic_now();
+  const double took = std::chrono::duration<double>(last_poll_end_ - started).count();
+  if (up) {
+    status_.succeeded(clock_.unix_now(), took, std::move(problem));
+  } else {
+    status_.failed(clock_.unix_now(), took, std::move(*problem));
   }
-}
-
-void LocalSource::end_poll(std::chrono::steady_clock::time_point started,
-                           const PollErrors& errors) {
-  if (up_) {
-    if (errors.count > 0) {
-      last_error_reason_ = "read";
-      last_error_message_ = errors.first;
-    } else if (db_error_) {
-      last_error_reason_ = "database";
-      last_error_message_ = db_error_message_;
-    } else {
-      last_error_reason_.clear();
-      last_error_message_.clear();
-    }
-  }
-  last_poll_end_ = std::chrono::steady_clock::now();
-  last_duration_ = std::chrono::duration<double>(last_poll_end_ - started).count();
-  last_poll_ = clock_();
-  metrics_.observe_poll(name_, last_duration_);
+  recorder_.poll_finished(name_, took);
   schedule(settings_.poll_interval);
 }
 
 // ---- views ---------------------------------------------------------------------------------
 
 sources::HostView LocalSource::view() const {
-  sources::HostView v;
-  v.name = name_;
-  v.kind = "local";
-  v.up = up_;
-  v.last_success_unix = last_success_;
-  v.last_poll_unix = last_poll_;
-  v.last_poll_duration_seconds = last_duration_;
-  v.last_error_reason = last_error_reason_;
-  v.last_error_message = last_error_message_;
+  sources::HostView v = status_.view(name_, "local");
   v.sessions = sessions_.size();
   return v;
 }
 
+void LocalSource::for_each_host(const std::function<void(const sources::HostView&)>& visit) const {
+  visit(view());
+}
+
 void LocalSource::for_each_session(
     const std::function<void(const sources::SessionView&)>& visit) const {
-  for (const auto& [id, e] : sessions_) {
-    const auto& s = e.session;
-    std::optional<std::string_view> api;
-    if (s.api_state()) api = *s.api_state();
-    visit(sources::SessionView{name_, id, api, s.log().model(), s.last_change_unix(),
-                               s.finished_at().has_value(), s.last_error()});
-  }
+  sessions_.for_each_view(name_, visit);
 }
 
 }  // namespace wte::local

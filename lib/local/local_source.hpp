@@ -1,14 +1,12 @@
 #pragma once
 // Local mode: on a WHM server, every transfer session on disk is discovered (whmxfer.sqlite,
 // or the session folders when the database cannot be read) and its master log is tailed.
-// The same shape as sources::RemoteHostPoller, so the exporter holds both side by side.
 // Everything runs on the io_context thread; a poll never blocks longer than the database's
 // busy timeout plus the reads of new log bytes.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,15 +17,10 @@
 #include "local/log_tailer.hpp"
 #include "local/session_database.hpp"
 #include "log/master_log.hpp"
-#include "sources/status_source.hpp"
+#include "sources/host_status.hpp"
+#include "sources/session_set.hpp"
+#include "sources/source.hpp"
 #include "sources/tracked_session.hpp"
-
-namespace wte::metrics {
-class ExporterMetrics;
-}
-namespace wte::logging {
-class Logger;
-}
 
 namespace wte::local {
 
@@ -41,32 +34,28 @@ struct LocalSettings {
   std::size_t max_sessions = 1000;
 };
 
-// Unix seconds now; injectable so tests can move time.
-using UnixClock = std::function<double()>;
-double system_unix_now();
-
 // Hold it in a std::shared_ptr: its timers and inotify wait reach it through weak_from_this.
-class LocalSource : public std::enable_shared_from_this<LocalSource> {
+class LocalSource final : public sources::Source, public std::enable_shared_from_this<LocalSource> {
  public:
-  LocalSource(boost::asio::io_context& io, LocalSettings settings,
-              metrics::ExporterMetrics& metrics, logging::Logger& logger,
-              UnixClock clock = system_unix_now);
-  ~LocalSource();
+  LocalSource(const sources::SourceContext& context, LocalSettings settings);
+  ~LocalSource() override;
   LocalSource(const LocalSource&) = delete;
   LocalSource& operator=(const LocalSource&) = delete;
 
-  // Polls after `initial_delay`, then every poll_interval (and early on inotify events).
-  void start(std::chrono::milliseconds initial_delay = std::chrono::milliseconds(0));
-  void stop();
-  // A new path or label starts over with no sessions; other changes apply from the next poll.
+  const std::string& name() const noexcept override { return name_; }
+  // Polls at once, then every poll_interval (and early on inotify events).
+  void start() override;
+  void stop() override;
+  void for_each_host(const std::function<void(const sources::HostView&)>& visit) const override;
+  void for_each_session(
+      const std::function<void(const sources::SessionView&)>& visit) const override;
+
+  // A new path starts over with no sessions; other changes apply from the next poll.
   void update_settings(LocalSettings settings);
 
-  const std::string& name() const noexcept { return name_; }
-  sources::HostView view() const;
-  void for_each_session(const std::function<void(const sources::SessionView&)>& visit) const;
-  std::size_t session_count() const noexcept { return sessions_.size(); }
   bool inotify_active() const noexcept { return watcher_.is_open(); }
   std::uint64_t polls() const noexcept { return polls_; }
+  sources::HostView view() const;
 
   // One poll, synchronously (the timer and inotify call it; tests call it directly).
   void poll_now();
@@ -92,8 +81,8 @@ class LocalSource : public std::enable_shared_from_this<LocalSource> {
     std::string first;
   };
 
-  std::optional<std::set<std::string>> list_folders(std::string& error) const;
-  std::vector<Found> discover(const std::set<std::string>& folders);
+  std::optional<std::set<std::string, std::less<>>> list_folders(std::string& error) const;
+  std::vector<Found> discover(const std::set<std::string, std::less<>>& folders);
   void note_database(const DatabaseRead& db);
   bool ended_long_ago(const Found& f, double now) const;
   void track(const std::vector<Found>& found, double now);
@@ -101,8 +90,8 @@ class LocalSource : public std::enable_shared_from_this<LocalSource> {
   void tail(Entry& e, double now, PollErrors& errors);
   bool may_finish(const Entry& e, const TailResult& r, double now) const;
   void finish(Entry& e, double now);
-  void expire_finished(double now);
-  void end_poll(std::chrono::steady_clock::time_point started, const PollErrors& errors);
+  void end_poll(sources::Clock::Monotonic::time_point started, bool up,
+                std::optional<sources::PollProblem> problem);
 
   void schedule(std::chrono::milliseconds delay);
   void open_watcher();
@@ -114,12 +103,12 @@ class LocalSource : public std::enable_shared_from_this<LocalSource> {
   void reset_state();
 
   boost::asio::io_context& io_;
+  sources::Recorder& recorder_;
+  logging::Logger& logger_;
+  const sources::Clock& clock_;
   LocalSettings settings_;
   std::string name_;
   SessionDatabase database_;
-  metrics::ExporterMetrics& metrics_;
-  logging::Logger& logger_;
-  UnixClock clock_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer early_timer_;  // the debounced poll after inotify events
   DirWatcher watcher_;
@@ -127,21 +116,13 @@ class LocalSource : public std::enable_shared_from_this<LocalSource> {
   bool watch_failed_logged_ = false;
   bool running_ = false;
   bool early_pending_ = false;
-  std::chrono::steady_clock::time_point last_poll_end_{};
+  sources::Clock::Monotonic::time_point last_poll_end_{};
 
-  std::map<std::string, Entry> sessions_;
-  std::set<std::string> expired_;  // finished past retention, still on disk: not read again
-  std::set<std::string> refused_;  // over max_sessions: counted once each
+  sources::SessionSet<Entry> sessions_;
   std::optional<DatabaseErrorKind> db_error_;  // the fallback's cause, logged once per change
   std::string db_error_message_;
   std::uint64_t polls_ = 0;
-  // What the host view shows.
-  bool up_ = false;
-  std::optional<double> last_success_;
-  std::optional<double> last_poll_;
-  double last_duration_ = 0;
-  std::string last_error_reason_;
-  std::string last_error_message_ = "not polled yet";
+  sources::HostStatus status_;
 };
 
 }  // namespace wte::local

@@ -84,20 +84,24 @@ TailResult LogTailer::poll(sources::TrackedSession& session, double now_unix) {
     return result;
   }
   const bool same_file = fd_.valid() && found.st.st_dev == dev_ && found.st.st_ino == ino_;
+  const auto size = static_cast<std::uint64_t>(found.st.st_size);
   if (!same_file) {
     const bool had_file = fd_.valid() || session.offset() > 0;
     if (!open_log(found, result)) return result;
     // A different file where ours was (or a file we had closed): it continues our log only
-    // if it starts the same way and is not shorter.
-    if (had_file &&
-        !starts_like(session, fd_.get(), static_cast<std::uint64_t>(found.st.st_size), result)) {
+    // if it holds what we read.
+    if (had_file && !continues(session, size, result)) {
       if (result.error) return result;
-      session.restart(now_unix);
-      result.reset = true;
+      restart(session, now_unix, result);
     }
   }
-  read_new(session, static_cast<std::uint64_t>(found.st.st_size), now_unix, result);
+  read_new(session, size, now_unix, result);
   return result;
+}
+
+void LogTailer::restart(sources::TrackedSession& session, double now_unix, TailResult& result) {
+  session.restart(now_unix);
+  result.report.reset = true;
 }
 
 bool LogTailer::open_log(const Found& found, TailResult& result) {
@@ -118,31 +122,35 @@ bool LogTailer::open_log(const Found& found, TailResult& result) {
   return true;
 }
 
-bool LogTailer::starts_like(const sources::TrackedSession& session, int fd, std::uint64_t size,
-                            TailResult& result) {
-  if (size < session.offset()) return false;
-  std::string head(session.head_size(), '\0');
-  const ssize_t n = pread_full(fd, head.data(), head.size(), 0);
-  if (n < 0) {
+bool LogTailer::continues(const sources::TrackedSession& session, std::uint64_t size,
+                          TailResult& result) {
+  const sources::LogFingerprint& read = session.fingerprint();
+  if (size < read.length()) return false;
+  std::string head(read.head_bytes(), '\0');
+  std::string tail(read.tail_bytes(), '\0');
+  const ssize_t h = pread_full(fd_.get(), head.data(), head.size(), 0);
+  const ssize_t t =
+      h < 0 ? h
+            : pread_full(fd_.get(), tail.data(), tail.size(), read.length() - read.tail_bytes());
+  if (h < 0 || t < 0) {
     result.error = errno_text(dir_, "read the log in", errno);
     close();
     return false;
   }
-  head.resize(static_cast<std::size_t>(n));
-  return head.size() == session.head_size() && session.same_beginning(head);
+  head.resize(static_cast<std::size_t>(h));
+  tail.resize(static_cast<std::size_t>(t));
+  return read.matches(size, head, tail);
 }
 
 void LogTailer::read_new(sources::TrackedSession& session, std::uint64_t size, double now_unix,
                          TailResult& result) {
   if (size < session.offset()) {  // truncated in place
-    session.restart(now_unix);
-    result.reset = true;
-  } else if (size > session.offset() && session.offset() > 0 && !result.reset &&
-             !starts_like(session, fd_.get(), size, result)) {
+    restart(session, now_unix, result);
+  } else if (size > session.offset() && session.offset() > 0 && !result.report.reset &&
+             !continues(session, size, result)) {
     // Grown, but rewritten in place with other content (same inode, e.g. `cat new > log`).
     if (result.error) return;
-    session.restart(now_unix);
-    result.reset = true;
+    restart(session, now_unix, result);
   }
   std::string buf;
   while (session.offset() < size) {
@@ -156,9 +164,8 @@ void LogTailer::read_new(sources::TrackedSession& session, std::uint64_t size, d
       return;
     }
     if (n == 0) break;  // shrank while we read: the next poll sees the truncation
-    const auto r = session.ingest_appended(
+    result.report += session.ingest_appended(
         std::string_view(buf.data(), static_cast<std::size_t>(n)), now_unix);
-    result.new_bytes += r.new_bytes;
   }
   result.at_end = session.offset() >= size;
 }

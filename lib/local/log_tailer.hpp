@@ -22,9 +22,9 @@ struct TailResult {
   bool log_exists = false;  // a master log was found (a new session may not have one yet)
   bool renamed = false;     // it is master.log: cPanel has ended the session
   bool at_end = false;      // every byte the file held at this poll has been fed
-  std::uint64_t new_bytes = 0;
-  bool reset = false;                // truncated or replaced by another log: read again from byte 0
-  std::optional<std::string> error;  // why the log could not be read; the session is unchanged
+  // What was read (report.reset: truncated, replaced or rewritten: read again from byte 0).
+  sources::IngestReport report;
+  std::optional<std::string> error;     // why the log could not be read; the session is unchanged
   std::optional<double> modified_unix;  // the log's mtime
 };
 
@@ -43,10 +43,10 @@ class LogTailer {
  private:
   struct Found;
   bool open_log(const Found& found, TailResult& result);
-  bool adopt_replacement(sources::TrackedSession& session, const Found& found, UniqueFd fd,
-                         double now_unix, TailResult& result);
-  bool starts_like(const sources::TrackedSession& session, int fd, std::uint64_t size,
-                   TailResult& result);
+  // Whether the open file (of `size` bytes) still holds what was read so far; see
+  // sources::LogFingerprint for what is compared.
+  bool continues(const sources::TrackedSession& session, std::uint64_t size, TailResult& result);
+  void restart(sources::TrackedSession& session, double now_unix, TailResult& result);
   void read_new(sources::TrackedSession& session, std::uint64_t size, double now_unix,
                 TailResult& result);
 

@@ -15,20 +15,37 @@ void MasterLog::line(std::string_view text) {
   }
 }
 
-void MasterLog::feed(std::string_view chunk) {
+// The line counts so far, and what was added since `before` (the engine's own totals: the
+// callers get what changed and never diff anything themselves).
+LinesAdded MasterLog::counts() const noexcept {
+  const SessionInfo& i = model_.info();
+  return {i.lines, i.malformed_lines, i.overlong_lines};
+}
+
+LinesAdded MasterLog::since(const LinesAdded& before) const noexcept {
+  const LinesAdded now = counts();
+  return {now.lines - before.lines, now.malformed - before.malformed,
+          now.overlong - before.overlong};
+}
+
+LinesAdded MasterLog::feed(std::string_view chunk) {
+  const LinesAdded before = counts();
   bytes_fed_ += chunk.size();
   splitter_.feed(
       chunk, [this](std::string_view l) { line(l); }, [this] { model_.count_overlong(); });
   model_.set_pending_bytes(splitter_.pending_bytes());
+  return since(before);
 }
 
-void MasterLog::finish() {
-  if (splitter_.discarding() || splitter_.pending().empty()) return;
+LinesAdded MasterLog::finish() {
+  if (splitter_.discarding() || splitter_.pending().empty()) return {};
+  const LinesAdded before = counts();
   if (parser_.parse(splitter_.pending())) {
     model_.apply(parser_.event());
     splitter_.clear();
     model_.set_pending_bytes(0);
   }
+  return since(before);
 }
 
 }  // namespace wte::log

@@ -16,15 +16,22 @@ struct EngineLimits {
   ItemLimits items;
 };
 
+// What one call added to the summary's line counts.
+struct LinesAdded {
+  std::uint64_t lines = 0;      // well-formed lines
+  std::uint64_t malformed = 0;  // malformed lines, overlong ones included
+  std::uint64_t overlong = 0;   // lines over max_line_bytes
+};
+
 class MasterLog {
  public:
   explicit MasterLog(EngineLimits limits = {});
 
   // Handles every complete line in `chunk`; keeps an unfinished last line for later.
-  void feed(std::string_view chunk);
+  LinesAdded feed(std::string_view chunk);
   // End of a one-shot read: an unfinished last line is parsed if it is a whole object,
   // else it stays pending (and is not counted as malformed).
-  void finish();
+  LinesAdded finish();
 
   const SessionModel& model() const noexcept { return model_; }
   const SessionInfo& info() const noexcept { return model_.info(); }
@@ -32,6 +39,8 @@ class MasterLog {
 
  private:
   void line(std::string_view text);
+  LinesAdded counts() const noexcept;
+  LinesAdded since(const LinesAdded& before) const noexcept;
 
   EngineLimits limits_;
   LineSplitter splitter_;

@@ -132,56 +132,50 @@ ExporterMetrics::ExporterMetrics(std::string_view version, std::string_view revi
 
 ExporterMetrics::~ExporterMetrics() = default;
 
-void ExporterMetrics::add_host(std::string_view host) {
+void ExporterMetrics::host_added(std::string_view host) {
   const std::lock_guard lock(state_->mutex);
   state_->host(host);
 }
 
-void ExporterMetrics::forget_host(std::string_view host) {
+void ExporterMetrics::host_removed(std::string_view host) {
   const std::lock_guard lock(state_->mutex);
   state_->forget(host);
 }
 
-void ExporterMetrics::record_error(std::string_view host, std::string_view reason) {
+void ExporterMetrics::ingested(std::string_view host, const sources::IngestReport& report) {
+  {
+    const std::lock_guard lock(state_->mutex);
+    HostSeries& h = state_->host(host);
+    h.read_bytes->Increment(static_cast<double>(report.bytes));
+    h.lines->Increment(static_cast<double>(report.lines));
+    h.malformed->Increment(static_cast<double>(report.malformed));
+    if (report.reset) h.resets->Increment();
+  }
+  if (report.overlong > 0) dropped("line_length", report.overlong);
+}
+
+void ExporterMetrics::request_failed(std::string_view host, std::string_view reason) {
   const std::lock_guard lock(state_->mutex);
   state_->error(state_->host(host), reason).Increment();
 }
 
-void ExporterMetrics::add_read_bytes(std::string_view host, std::uint64_t bytes) {
-  const std::lock_guard lock(state_->mutex);
-  state_->host(host).read_bytes->Increment(static_cast<double>(bytes));
-}
-
-void ExporterMetrics::add_lines(std::string_view host, std::uint64_t lines,
-                                std::uint64_t malformed) {
-  const std::lock_guard lock(state_->mutex);
-  HostSeries& h = state_->host(host);
-  h.lines->Increment(static_cast<double>(lines));
-  h.malformed->Increment(static_cast<double>(malformed));
-}
-
-void ExporterMetrics::record_reset(std::string_view host) {
-  const std::lock_guard lock(state_->mutex);
-  state_->host(host).resets->Increment();
-}
-
-void ExporterMetrics::observe_poll(std::string_view host, double seconds) {
+void ExporterMetrics::poll_finished(std::string_view host, double seconds) {
   const std::lock_guard lock(state_->mutex);
   state_->host(host).poll->Observe(seconds);
 }
 
-void ExporterMetrics::add_tls_handshakes(std::string_view host, std::uint64_t n) {
+void ExporterMetrics::tls_handshakes(std::string_view host, std::uint64_t count) {
   const std::lock_guard lock(state_->mutex);
-  state_->host(host).tls_handshakes->Increment(static_cast<double>(n));
+  state_->host(host).tls_handshakes->Increment(static_cast<double>(count));
 }
 
-void ExporterMetrics::record_drop(std::string_view limit, std::uint64_t n) {
+void ExporterMetrics::dropped(std::string_view limit, std::uint64_t count) {
   // Family::Add returns the existing series for known labels: no lookup table needed here.
-  state_->dropped.Add({{"limit", label_value(limit)}}).Increment(static_cast<double>(n));
+  state_->dropped.Add({{"limit", label_value(limit)}}).Increment(static_cast<double>(count));
 }
 
-void ExporterMetrics::set_local_database_up(std::string_view path, bool up) {
-  state_->database_up.Add({{"path", label_value(path)}}).Set(up ? 1 : 0);
+void ExporterMetrics::database_read(std::string_view path, bool ok) {
+  state_->database_up.Add({{"path", label_value(path)}}).Set(ok ? 1 : 0);
 }
 
 void ExporterMetrics::set_reload(bool ok, double unix_time) {

@@ -1,7 +1,8 @@
 #pragma once
 // The exporter's own counters, histograms and gauges (METRICS.md, "The exporter's own"), in a
-// prometheus::Registry. Sources call these as things happen; the registry is a Collectable
-// rendered next to SessionCollector. Safe to call from any thread.
+// prometheus::Registry. It is the sources' Recorder: they report what happened and it counts;
+// the registry is a Collectable rendered next to SessionCollector. Safe to call from any
+// thread.
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
@@ -10,6 +11,8 @@
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include "sources/recorder.hpp"
 
 namespace wte::metrics {
 
@@ -23,7 +26,7 @@ inline constexpr std::array<std::string_view, 5> kDropLimits = {
 inline constexpr std::array<double, 10> kPollDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1,
                                                                 2.5,  5,   10,   30,  60};
 
-class ExporterMetrics : public prometheus::Collectable {
+class ExporterMetrics : public prometheus::Collectable, public sources::Recorder {
  public:
   ExporterMetrics(std::string_view version, std::string_view revision);
   ~ExporterMetrics() override;
@@ -32,20 +35,19 @@ class ExporterMetrics : public prometheus::Collectable {
 
   // Creates the host's series at 0 (every error reason too), so rate() works from the
   // first event. The per-host methods below add a host they have not seen.
-  void add_host(std::string_view host);
+  void host_added(std::string_view host) override;
   // Removes every series of the host: it has left the config.
-  void forget_host(std::string_view host);
-
-  void record_error(std::string_view host, std::string_view reason);
-  void add_read_bytes(std::string_view host, std::uint64_t bytes);
-  void add_lines(std::string_view host, std::uint64_t lines, std::uint64_t malformed);
-  void record_reset(std::string_view host);
-  void observe_poll(std::string_view host, double seconds);
+  void host_removed(std::string_view host) override;
+  // Bytes, lines and malformed lines read, resets, and lines over the length limit (counted
+  // as dropped{limit="line_length"}).
+  void ingested(std::string_view host, const sources::IngestReport& report) override;
+  void request_failed(std::string_view host, std::string_view reason) override;
+  void poll_finished(std::string_view host, double seconds) override;
   // TLS handshakes completed with the host: one per new connection, none on keep-alive reuse.
-  void add_tls_handshakes(std::string_view host, std::uint64_t n);
+  void tls_handshakes(std::string_view host, std::uint64_t count) override;
+  void dropped(std::string_view limit, std::uint64_t count) override;
+  void database_read(std::string_view path, bool ok) override;
 
-  void record_drop(std::string_view limit, std::uint64_t n = 1);
-  void set_local_database_up(std::string_view path, bool up);
   // The outcome of a config (re)load at `unix_time`; the success timestamp moves only on success.
   void set_reload(bool ok, double unix_time);
 

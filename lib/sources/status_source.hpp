@@ -1,6 +1,8 @@
 #pragma once
 // What the presentation layers (metrics, landing page, /api) read of the exporter's state:
 // a read-only walk over hosts and sessions, taken on the event-loop thread at request time.
+// It lives in lib/sources, below lib/metrics and lib/status, which include it; the sources
+// never include those (they report through sources::Recorder).
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -24,6 +26,13 @@ struct HostView {
   std::size_t sessions = 0;             // sessions watched on this host
 };
 
+// The session's state: the API's (or whmxfer.sqlite's) when known, else its log's
+// (docs/LOG-FORMAT.md, "What a summary means"). The one place this rule is written.
+inline std::string_view effective_state(std::optional<std::string_view> api_state,
+                                        std::string_view log_state) noexcept {
+  return api_state.value_or(log_state);
+}
+
 struct SessionView {
   std::string_view host;
   std::string_view session_id;
@@ -33,10 +42,7 @@ struct SessionView {
   bool finished = false;                      // final state, read to its end, no longer polled
   std::string_view last_error;                // why the last read of this session failed, or ""
 
-  // The session's state: the API's when known, else the log's (WHM-REFERENCE section 4).
-  std::string_view state() const noexcept {
-    return api_state ? *api_state : std::string_view(model.info().state);
-  }
+  std::string_view state() const noexcept { return effective_state(api_state, model.info().state); }
 };
 
 class StatusSource {

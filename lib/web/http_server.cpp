@@ -136,6 +136,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   bool make_room() {
     if (state_->table.size() < state_->options.max_connections) return true;
     ++state_->stats.connections_rejected;
+    if (state_->options.on_connection_dropped) state_->options.on_connection_dropped();
     const auto victim = state_->table.longest_waiting();
     if (!victim) return false;
     auto session = state_->sessions[*victim].lock();

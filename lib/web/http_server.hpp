@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct ServerOptions {
   std::optional<TlsServerFiles> tls;
   std::vector<BasicAuthUser> basic_auth_users;     // empty: no authentication
   std::vector<std::string> unauthenticated_paths;  // exact paths exempt from basic auth
+  // Told of each connection closed or evicted by max_connections, as it happens.
+  std::function<void()> on_connection_dropped;
 };
 
 struct ServerStats {

@@ -85,6 +85,7 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   void shutdown();
   const ClientStats& stats() const noexcept { return stats_; }
   const Endpoint& endpoint() const noexcept { return endpoint_; }
+  void set_handshake_observer(std::function<void()> f) { handshake_observer_ = std::move(f); }
   void redact_error(ApiError& error) const { redact(error, endpoint_.token); }
 
  private:
@@ -107,6 +108,7 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   std::shared_ptr<asio::ssl::context> tls_;
   std::optional<ApiError> setup_error_;
   ClientStats stats_;
+  std::function<void()> handshake_observer_;
   std::deque<RequestPtr> queue_;     // waiting for a free connection slot
   std::vector<RequestPtr> running_;  // each on its own connection
   std::vector<std::shared_ptr<Connection>> idle_;
@@ -204,6 +206,7 @@ void WhmClient::Core::on_exchange_done(const RequestPtr& request, ExchangeOutcom
   stats_.bytes_received += outcome.bytes_received;
   stats_.connections_opened += outcome.opened ? 1 : 0;
   stats_.tls_handshakes += outcome.tls_handshake ? 1 : 0;
+  if (outcome.tls_handshake && handshake_observer_) handshake_observer_();
   auto connection = std::move(request->connection);
   if (closed_) return;
   // A kept-alive connection the server had closed: replace it once, silently.
@@ -326,6 +329,10 @@ void WhmClient::fetch_session_log(std::string session_id,
 
 void WhmClient::cancel_all() {
   core_->cancel_all();
+}
+
+void WhmClient::on_tls_handshake(std::function<void()> observer) {
+  core_->set_handshake_observer(std::move(observer));
 }
 
 const ClientStats& WhmClient::stats() const noexcept {

@@ -52,6 +52,9 @@ class WhmClient {
 
   const ClientStats& stats() const noexcept;
   const Endpoint& endpoint() const noexcept;
+  // Called on the io_context each time a TLS handshake completes (a new connection), so the
+  // caller can count them as they happen.
+  void on_tls_handshake(std::function<void()> observer);
 
   class Core;  // shared with the asynchronous operations, which only hold it weakly
 

@@ -12,6 +12,7 @@
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
 #include "session_tree/session_tree.hpp"
+#include "support/manual_clock.hpp"
 #include "support/test_files.hpp"
 
 using namespace std::chrono_literals;
@@ -39,7 +40,8 @@ struct Harness {
   explicit Harness(const std::filesystem::path& root, LocalSettings settings = {}) {
     settings.path = root.string();
     if (settings.host_label.empty()) settings.host_label = "whm-local";
-    source = std::make_shared<LocalSource>(io, settings, metrics, logger, [this] { return now; });
+    source = std::make_shared<LocalSource>(wte::sources::SourceContext{io, metrics, logger, clock},
+                                           settings);
   }
   std::map<std::string, Seen> sessions() const {
     std::map<std::string, Seen> out;
@@ -66,7 +68,8 @@ struct Harness {
                         (root / "whmxfer.sqlite").string());
   }
 
-  double now = 1'700'000'000;
+  wte::test::ManualClock clock;
+  double& now = clock.unix;
   boost::asio::io_context io;
   wte::metrics::ExporterMetrics metrics{"test", "test"};
   std::ostringstream log_text;
@@ -449,7 +452,7 @@ TEST_CASE("inotify polls early; the counts are the same as with the timer") {
   LocalSettings settings;
   settings.poll_interval = 1h;  // the timer never fires during the test: only inotify polls
   Harness h(dir.path(), settings);
-  h.source->start(0ms);
+  h.source->start();
   h.io.run_for(100ms);
   REQUIRE(h.source->inotify_active());
   const auto first = h.source->polls();
@@ -522,4 +525,23 @@ TEST_CASE("update_settings: a new path starts over; the source can be destroyed 
   CHECK(h.sessions().size() == 3);
   h.source.reset();  // timers and the inotify wait are pending: nothing may run on a dead source
   h.io.run_for(60ms);
+}
+
+// Regression: only the remote source counted lines over max_line_bytes as dropped.
+TEST_CASE("lines over the length limit are counted as dropped in local mode too") {
+  TempDir dir;
+  LocalSettings settings;
+  settings.engine_limits.max_line_bytes = 200;
+  Harness h(dir.path(), settings);
+  const auto session = dir.path() / "vm5docscpanelcopya20140224163412sylG";
+  wte::local::testing::write_file(session / ".master.log", R"({"contents":{"action":"start"}})"
+                                                           "\n" +
+                                                               std::string(500, 'x') + "\n" +
+                                                               R"({"contents":{"action":"pause"}})"
+                                                               "\n");
+  h.source->poll_now();
+  CHECK(metric_value(h.metrics, "whm_transfer_dropped_total", "limit", "line_length") == 1.0);
+  CHECK(metric_value(h.metrics, "whm_transfer_log_malformed_lines_total", "host", "whm-local") ==
+        1.0);
+  CHECK(metric_value(h.metrics, "whm_transfer_log_lines_total", "host", "whm-local") == 2.0);
 }

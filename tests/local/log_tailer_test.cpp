@@ -36,7 +36,7 @@ TEST_CASE("a session folder without a log yet is fine: nothing read, no error") 
   const auto r = t.poll(s, 1.0);
   CHECK_FALSE(r.log_exists);
   CHECK_FALSE(r.error.has_value());
-  CHECK(r.new_bytes == 0);
+  CHECK(r.report.bytes == 0);
   CHECK_FALSE(t.is_open());
 }
 
@@ -59,15 +59,15 @@ TEST_CASE("only new bytes are read; a quiet poll reads nothing; lines split acro
     const auto r = t.poll(s, 2.0);
     CHECK(r.log_exists);
     CHECK_FALSE(r.renamed);
-    CHECK_FALSE(r.reset);
+    CHECK_FALSE(r.report.reset);
     CHECK(r.at_end);
     CHECK_FALSE(r.error.has_value());
-    total += r.new_bytes;
+    total += r.report.bytes;
     CHECK(s.offset() == end);
     CHECK(summary(s) == summary_of_text(log.substr(0, end)));
     const auto quiet = t.poll(s, 3.0);
-    CHECK(quiet.new_bytes == 0);
-    CHECK_FALSE(quiet.reset);
+    CHECK(quiet.report.bytes == 0);
+    CHECK_FALSE(quiet.report.reset);
   }
   CHECK(total == log.size());
   CHECK(t.is_open());
@@ -82,16 +82,16 @@ TEST_CASE("the rename to master.log at the end loses and repeats nothing") {
   TrackedSession s("h", "id");
   LogTailer t(dir.path());
   write_file(dir.path() / ".master.log", log.substr(0, half));
-  CHECK(t.poll(s, 1.0).new_bytes == half);
+  CHECK(t.poll(s, 1.0).report.bytes == half);
   // Appended before the rename, then more after it (through the same inode).
   append_file(dir.path() / ".master.log", log.substr(half, 100));
   std::filesystem::rename(dir.path() / ".master.log", dir.path() / "master.log");
   append_file(dir.path() / "master.log", log.substr(half + 100));
   const auto r = t.poll(s, 2.0);
   CHECK(r.renamed);
-  CHECK_FALSE(r.reset);
+  CHECK_FALSE(r.report.reset);
   CHECK(r.at_end);
-  CHECK(r.new_bytes == log.size() - half);
+  CHECK(r.report.bytes == log.size() - half);
   CHECK(summary(s) == summary_of_text(log));
   CHECK(s.resets() == 0);
 }
@@ -104,7 +104,7 @@ TEST_CASE("a log found only as master.log (the exporter started late) is read wh
   LogTailer t(dir.path());
   const auto r = t.poll(s, 1.0);
   CHECK(r.renamed);
-  CHECK(r.new_bytes == log.size());
+  CHECK(r.report.bytes == log.size());
   CHECK(summary(s) == summary_of_text(log));
 }
 
@@ -121,8 +121,8 @@ TEST_CASE("truncation: read again from byte 0") {
   std::filesystem::resize_file(file, 0);
   append_file(file, second);
   const auto r = t.poll(s, 2.0);
-  CHECK(r.reset);
-  CHECK(r.new_bytes == second.size());
+  CHECK(r.report.reset);
+  CHECK(r.report.bytes == second.size());
   CHECK(s.resets() == 1);
   CHECK(summary(s) == summary_of_text(second));
 }
@@ -140,9 +140,9 @@ TEST_CASE("replacement by another log (new inode, other beginning): read again f
   write_file(dir.path() / "new.tmp", second);
   std::filesystem::rename(dir.path() / "new.tmp", file);
   const auto r = t.poll(s, 2.0);
-  CHECK(r.reset);
+  CHECK(r.report.reset);
   CHECK(summary(s) == summary_of_text(second));
-  CHECK(t.poll(s, 3.0).new_bytes == 0);
+  CHECK(t.poll(s, 3.0).report.bytes == 0);
 }
 
 TEST_CASE("a copy that continues the same log (new inode, same beginning) is not a reset") {
@@ -157,8 +157,8 @@ TEST_CASE("a copy that continues the same log (new inode, same beginning) is not
   write_file(dir.path() / "copy.tmp", log);
   std::filesystem::rename(dir.path() / "copy.tmp", file);
   const auto r = t.poll(s, 2.0);
-  CHECK_FALSE(r.reset);
-  CHECK(r.new_bytes == log.size() - part);
+  CHECK_FALSE(r.report.reset);
+  CHECK(r.report.bytes == log.size() - part);
   CHECK(summary(s) == summary_of_text(log));
 }
 
@@ -178,8 +178,29 @@ TEST_CASE("rewritten in place with other content, grown: read again from 0") {
   ::stat(file.c_str(), &after);
   REQUIRE(before.st_ino == after.st_ino);
   const auto r = t.poll(s, 2.0);
-  CHECK(r.reset);
+  CHECK(r.report.reset);
   CHECK(summary(s) == summary_of_text(second));
+}
+
+// Regression: only the first 4 KiB were compared, so a log rewritten in place that kept its
+// beginning went on from the old offset, mid-line, with wrong counts.
+TEST_CASE("rewritten in place keeping its first 4 KiB: read again from 0") {
+  TempDir dir;
+  const std::string log = generated_log(20, 3);
+  REQUIRE(log.size() > 3 * 4096);
+  const auto file = dir.path() / ".master.log";
+  write_file(file, log.substr(0, 2 * 4096));
+  TrackedSession s("h", "id");
+  LogTailer t(dir.path());
+  t.poll(s, 1.0);
+  // Same first 4 KiB, other bytes before the offset (two lines removed), grown.
+  const std::size_t cut = log.find('\n', 4096 + 100) + 1;
+  const std::size_t cut_end = log.find('\n', log.find('\n', cut) + 1) + 1;
+  const std::string rewritten = log.substr(0, cut) + log.substr(cut_end);
+  write_file(file, rewritten);
+  const auto r = t.poll(s, 2.0);
+  CHECK(r.report.reset);
+  CHECK(summary(s) == summary_of_text(rewritten));
 }
 
 TEST_CASE("a log that cannot be read is an error value; the session keeps what it had") {

@@ -30,9 +30,9 @@ TEST_CASE("a fresh exporter: build info, drop counters at 0, reload not yet succ
   CHECK(count_series(e, "host=") == 0);
 }
 
-TEST_CASE("add_host creates every series of the host at 0") {
+TEST_CASE("host_added creates every series of the host at 0") {
   ExporterMetrics m("v", "r");
-  m.add_host("h1");
+  m.host_added("h1");
   const Exposition e = scrape(m);
   for (const auto reason : wte::metrics::kErrorReasons) {
     CAPTURE(reason);
@@ -52,18 +52,16 @@ TEST_CASE("add_host creates every series of the host at 0") {
 
 TEST_CASE("counting what happens on a host") {
   ExporterMetrics m("v", "r");
-  m.add_host("h1");
-  m.record_error("h1", "timeout");
-  m.record_error("h1", "timeout");
-  m.record_error("h1", "tls");
-  m.add_read_bytes("h1", 4096);
-  m.add_read_bytes("h1", 1);
-  m.add_lines("h1", 17, 2);
-  m.record_reset("h1");
-  m.add_tls_handshakes("h1", 2);
-  m.observe_poll("h1", 0.3);
-  m.observe_poll("h1", 100);
-  m.record_error("h2", "auth");  // a host not added yet is added on first use
+  m.host_added("h1");
+  m.request_failed("h1", "timeout");
+  m.request_failed("h1", "timeout");
+  m.request_failed("h1", "tls");
+  m.ingested("h1", {.bytes = 4096, .lines = 17, .malformed = 2});
+  m.ingested("h1", {.bytes = 1, .reset = true});
+  m.tls_handshakes("h1", 2);
+  m.poll_finished("h1", 0.3);
+  m.poll_finished("h1", 100);
+  m.request_failed("h2", "auth");  // a host not added yet is added on first use
   const Exposition e = scrape(m);
   CHECK(e.at(R"(whm_transfer_host_errors_total{host="h1",reason="timeout"})") == "2");
   CHECK(e.at(R"(whm_transfer_host_errors_total{host="h1",reason="tls"})") == "1");
@@ -85,29 +83,29 @@ TEST_CASE("counting what happens on a host") {
   CHECK(e.count(h + R"(_bucket{host="h1",le="0.05"})") == 1);
 }
 
-TEST_CASE("forget_host removes every series of that host only") {
+TEST_CASE("host_removed removes every series of that host only") {
   ExporterMetrics m("v", "r");
-  m.add_host("h1");
-  m.add_host("h2");
-  m.record_error("h1", "api");
-  m.observe_poll("h1", 1);
-  m.forget_host("h1");
-  m.forget_host("never-added");
+  m.host_added("h1");
+  m.host_added("h2");
+  m.request_failed("h1", "api");
+  m.poll_finished("h1", 1);
+  m.host_removed("h1");
+  m.host_removed("never-added");
   Exposition e = scrape(m);
   CHECK(count_series(e, R"(host="h1")") == 0);
   CHECK(count_series(e, R"(host="h2")") == 26);
   // Back in the config: it starts again from 0.
-  m.add_host("h1");
+  m.host_added("h1");
   e = scrape(m);
   CHECK(e.at(R"(whm_transfer_host_errors_total{host="h1",reason="api"})") == "0");
 }
 
 TEST_CASE("drops, the local database and config reloads") {
   ExporterMetrics m("v", "r");
-  m.record_drop("item_series", 3);
-  m.record_drop("item_series");
-  m.record_drop("connections");
-  m.set_local_database_up("/var/cpanel/whmxfer.sqlite", true);
+  m.dropped("item_series", 3);
+  m.dropped("item_series", 1);
+  m.dropped("connections", 1);
+  m.database_read("/var/cpanel/whmxfer.sqlite", true);
   m.set_reload(false, 1700000000);
   Exposition e = scrape(m);
   CHECK(e.at(R"(whm_transfer_dropped_total{limit="item_series"})") == "4");
@@ -118,7 +116,7 @@ TEST_CASE("drops, the local database and config reloads") {
   CHECK(e.count("whm_transfer_config_last_reload_success_timestamp_seconds") == 0);
 
   m.set_reload(true, 1700000100);
-  m.set_local_database_up("/var/cpanel/whmxfer.sqlite", false);
+  m.database_read("/var/cpanel/whmxfer.sqlite", false);
   e = scrape(m);
   CHECK(e.at("whm_transfer_config_last_reload_successful") == "1");
   CHECK(e.at("whm_transfer_config_last_reload_success_timestamp_seconds") == "1700000100");

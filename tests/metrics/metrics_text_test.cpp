@@ -109,11 +109,11 @@ TEST_CASE("null collectables are skipped; families keep the collectables' order"
 TEST_CASE("promtool check metrics accepts a scrape with hostile data") {
   const auto src = busy_source();
   wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
-  m.add_host("h1");
-  m.record_error("h1", "timeout");
-  m.observe_poll("h1", 0.42);
-  m.record_drop("item_series", 2);
-  m.set_local_database_up("/var/cpanel/whmxfer.sqlite", true);
+  m.host_added("h1");
+  m.request_failed("h1", "timeout");
+  m.poll_finished("h1", 0.42);
+  m.dropped("item_series", 2);
+  m.database_read("/var/cpanel/whmxfer.sqlite", true);
   m.set_reload(true, 1700000000);
   const wte::metrics::SessionCollector c(src, 1);
   const std::string text = wte::metrics::render_metrics_text({&c, &m});
@@ -186,8 +186,8 @@ TEST_CASE("serialize_text writes what prometheus-cpp's TextSerializer writes, by
   // And a whole scrape full of hostile data.
   const auto src = busy_source();
   wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
-  m.add_host("h1");
-  m.observe_poll("h1", 0.42);
+  m.host_added("h1");
+  m.poll_finished("h1", 0.42);
   const wte::metrics::SessionCollector c(src);
   auto scrape = c.Collect();
   for (auto& f : m.Collect()) scrape.push_back(std::move(f));

@@ -23,7 +23,7 @@ TEST_CASE("a growing log is read from the last byte seen, never twice") {
                           log.size() / 2, log.size()}) {
     const auto r = s.ingest_whole_log(std::string_view(log).substr(0, end), 10.0);
     CHECK_FALSE(r.reset);
-    total += r.new_bytes;
+    total += r.bytes;
   }
   CHECK(total == log.size());
   CHECK(s.offset() == log.size());
@@ -38,7 +38,7 @@ TEST_CASE("a log that shrank is read again from byte 0 and counted as a reset") 
   const std::string shorter = log.substr(0, log.size() / 2);
   const auto r = s.ingest_whole_log(shorter, 2.0);
   CHECK(r.reset);
-  CHECK(r.new_bytes == shorter.size());
+  CHECK(r.bytes == shorter.size());
   CHECK(s.resets() == 1);
   CHECK(wte::log::summary_json(s.log().model()) == summary_of(shorter));
 }
@@ -90,15 +90,74 @@ TEST_CASE("last change moves only when the log grows") {
   CHECK(s.last_change_unix() == 5.0);
 }
 
-TEST_CASE("local appends and beginnings") {
+TEST_CASE("local appends and restarts") {
   const std::string log = wte::test::fixture_log("openapi-2020-failed-root.log");
   TrackedSession s("h", "id");
   s.ingest_appended(std::string_view(log).substr(0, 300), 1.0);
   s.ingest_appended(std::string_view(log).substr(300), 2.0);
   CHECK(s.offset() == log.size());
-  CHECK(s.same_beginning(std::string_view(log).substr(0, 4096)));
-  CHECK_FALSE(s.same_beginning("{\"other\":1}"));
+  CHECK(s.fingerprint().length() == log.size());
+  CHECK(s.fingerprint().is_prefix_of(log));
   s.restart(3.0);
   CHECK(s.offset() == 0);
+  CHECK(s.fingerprint().length() == 0);
   CHECK(s.resets() == 1);
+}
+
+TEST_CASE("what a read added is reported, never a running total") {
+  const std::string line = R"({"contents":{"action":"start"}})"
+                           "\n";
+  wte::log::EngineLimits limits;
+  limits.max_line_bytes = 64;
+  TrackedSession s("h", "id", limits);
+  auto r = s.ingest_whole_log(line + "not json\n", 1.0);
+  CHECK(r == wte::sources::IngestReport{.bytes = line.size() + 9, .lines = 1, .malformed = 1});
+  const std::string overlong = std::string(100, 'x') + "\n";
+  r = s.ingest_whole_log(line + "not json\n" + overlong + line, 2.0);
+  CHECK(r ==
+        wte::sources::IngestReport{
+            .bytes = overlong.size() + line.size(), .lines = 1, .malformed = 1, .overlong = 1});
+  r = s.ingest_whole_log(line, 3.0);  // shorter: read again, the counts of the new read
+  CHECK(r == wte::sources::IngestReport{.bytes = line.size(), .lines = 1, .reset = true});
+}
+
+// Regression: only the first 4 KiB and the 256 bytes before the offset were compared, so a
+// log rewritten in its middle went on with wrong counts.
+TEST_CASE("a log rewritten in the middle of what was read is a reset") {
+  std::string a;
+  for (int i = 0; i < 200; ++i) {
+    a += R"({"contents":{"action":"start-item","queue":"TRANSFER","item":"u)" + std::to_string(i) +
+         R"("}})"
+         "\n";
+  }
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(a, 1.0);
+  std::string b = a;
+  b.replace(6000, 10, "xxxxxxxxxx");  // past the first 4 KiB, far before the end
+  b += "{}\n";
+  const auto r = s.ingest_whole_log(b, 2.0);
+  CHECK(r.reset);
+  CHECK(s.resets() == 1);
+}
+
+// Regression: a finished log whose last line had no newline stayed pending (RUNNING with
+// pending bytes) while `progress` on the same file said COMPLETED.
+TEST_CASE("the end of a finished log: a last line without a newline is parsed") {
+  TrackedSession s("h", "id");
+  s.ingest_whole_log(R"({"contents":{"action":"start"}})"
+                     "\n"
+                     R"({"contents":{"action":"complete"}})",
+                     1.0);
+  CHECK(s.log().info().state == "RUNNING");
+  CHECK(s.log().info().pending_bytes > 0);
+  const auto r = s.finish_log();
+  CHECK(r.lines == 1);
+  CHECK(s.log().info().state == "COMPLETED");
+  CHECK(s.log().info().pending_bytes == 0);
+  CHECK_FALSE(s.ingest_whole_log(R"({"contents":{"action":"start"}})"
+                                 "\n"
+                                 R"({"contents":{"action":"complete"}})",
+                                 2.0)
+                  .reset);
+  CHECK(s.log().info().lines == 2);
 }

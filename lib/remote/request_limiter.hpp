@@ -8,7 +8,7 @@
 #include <functional>
 #include <memory>
 
-namespace wte::sources {
+namespace wte::remote {
 
 class RequestLimiter {
  public:
@@ -42,4 +42,4 @@ class RequestLimiter::Permit {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace wte::sources
+}  // namespace wte::remote

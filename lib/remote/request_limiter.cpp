@@ -1,8 +1,8 @@
-#include "sources/request_limiter.hpp"
+#include "remote/request_limiter.hpp"
 
 #include <boost/asio/post.hpp>
 
-namespace wte::sources {
+namespace wte::remote {
 
 struct RequestLimiter::State : std::enable_shared_from_this<RequestLimiter::State> {
   boost::asio::any_io_executor executor;
@@ -68,4 +68,4 @@ void RequestLimiter::Permit::release() noexcept {
   }
 }
 
-}  // namespace wte::sources
+}  // namespace wte::remote

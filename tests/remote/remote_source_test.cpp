@@ -1,5 +1,5 @@
-// RemoteHostPoller against an in-process TLS server (tests/whm's): what reaches the metrics.
-#include "sources/remote_host_poller.hpp"
+// RemoteSource against an in-process TLS server (tests/whm's): what reaches the metrics.
+#include "remote/remote_source.hpp"
 
 #include <doctest/doctest.h>
 
@@ -47,10 +47,11 @@ TEST_CASE("keep-alive: two poll rounds to one host cost one TLS handshake") {
   wte::metrics::ExporterMetrics metrics("v", "r");
   std::ostringstream log_text;
   wte::logging::Logger logger(log_text, wte::logging::Level::error);
-  wte::sources::RequestLimiter limiter(io.get_executor(), 8);
+  wte::remote::RequestLimiter limiter(io.get_executor(), 8);
+  const wte::sources::SystemClock clock;
   wte::whm::TlsContextCache tls_contexts;
 
-  wte::sources::RemoteHostSettings settings;
+  wte::remote::RemoteSettings settings;
   settings.endpoint.name = "h1";
   settings.endpoint.host = "localhost";
   settings.endpoint.port = server.port();
@@ -58,10 +59,10 @@ TEST_CASE("keep-alive: two poll rounds to one host cost one TLS handshake") {
   settings.endpoint.ca_file = certs.ca_file();
   settings.endpoint.timeout = 3000ms;
   settings.interval = 20ms;
-  auto poller = std::make_shared<wte::sources::RemoteHostPoller>(io, settings, limiter,
-                                                                 tls_contexts, metrics, logger);
-  poller->set_sessions({kSession});
-  poller->start(0ms);
+  settings.sessions = {kSession};
+  auto poller = std::make_shared<wte::remote::RemoteSource>(
+      wte::sources::SourceContext{io, metrics, logger, clock}, settings, limiter, tls_contexts);
+  poller->start();
 
   const std::string rounds = R"(whm_transfer_host_poll_duration_seconds_count{host="h1"})";
   const auto end = std::chrono::steady_clock::now() + 10s;
@@ -70,7 +71,9 @@ TEST_CASE("keep-alive: two poll rounds to one host cost one TLS handshake") {
   }
   poller->stop();
   REQUIRE(series(metrics, rounds) == "2");
-  CHECK(poller->view().up);
+  bool up = false;
+  poller->for_each_host([&](const wte::sources::HostView& v) { up = v.up; });
+  CHECK(up);
   CHECK(server.requests().size() == 4);  // state and log, twice
   CHECK(server.connections_accepted() == 1);
   CHECK(series(metrics, R"(whm_transfer_host_tls_handshakes_total{host="h1"})") == "1");

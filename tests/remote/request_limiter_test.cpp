@@ -1,4 +1,4 @@
-#include "sources/request_limiter.hpp"
+#include "remote/request_limiter.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-using wte::sources::RequestLimiter;
+using wte::remote::RequestLimiter;
 
 namespace {
 // Runs what is ready; an io_context that ran out of work must be restarted to run again.
