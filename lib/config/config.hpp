@@ -34,6 +34,9 @@ struct HostConfig {
   std::optional<std::string> ca_file;
   bool tls_insecure_skip_verify = false;
   std::chrono::milliseconds timeout{10000};
+  // The deadline of a master.log request that the server holds until the session ends
+  // (docs/LOG-FORMAT.md, section 2): long enough for a day-long session.
+  std::chrono::milliseconds log_wait_timeout{std::chrono::hours(48)};
   std::vector<std::string> sessions;  // transfer session ids, [0-9A-Za-z_]{1,64}
 };
 

@@ -179,9 +179,16 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     err << "whm_transfer_exporter sessions: unexpected answer from " << req.url << "\n";
     return 2;
   }
+  // Whatever the answer holds, never trust its shape: a missing or non-string field (a state
+  // not known yet is null) is printed as "unknown".
+  const auto text = [](const rapidjson::Value& o, const char* name) -> std::string_view {
+    if (!o.IsObject()) return "unknown";
+    const auto it = o.FindMember(name);
+    if (it == o.MemberEnd() || !it->value.IsString()) return "unknown";
+    return {it->value.GetString(), it->value.GetStringLength()};
+  };
   for (const auto& s : d["sessions"].GetArray()) {
-    out << s["host"].GetString() << "\t" << s["session_id"].GetString() << "\t"
-        << s["state"].GetString() << "\n";
+    out << text(s, "host") << "\t" << text(s, "session_id") << "\t" << text(s, "state") << "\n";
   }
   return 0;
 }

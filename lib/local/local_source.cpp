@@ -368,9 +368,10 @@ void LocalSource::finish(Entry& e, double now) {
   e.session.mark_finished(now);
   e.tailer.close();
   unwatch(e);
-  logger_.info(
-      "session finished; its log is closed",
-      {{"host", name_}, {"session", e.session.id()}, {"state", std::string(e.session.state())}});
+  logger_.info("session finished; its log is closed",
+               {{"host", name_},
+                {"session", e.session.id()},
+                {"state", std::string(e.session.state().value_or("unknown"))}});
 }
 
 // `up`: the sessions folder was read; `problem` is why not, or what went wrong without

@@ -73,6 +73,11 @@ struct Families {
       "whm_transfer_host_tls_insecure", "1 when tls_insecure_skip_verify is set for the host.");
   std::size_t host_sessions =
       set.define("whm_transfer_host_sessions", "Sessions watched on the host.");
+  std::size_t host_log_access =
+      set.define("whm_transfer_host_log_access",
+                 "1 for how the host's running logs are read: active_log (.master.log at once), "
+                 "master_log_at_once (older servers), waits_for_end (the log comes when the "
+                 "session ends).");
   std::size_t state =
       set.define("whm_transfer_session_state",
                  "1 for the session's state (the API's when known, else the log's), "
@@ -91,6 +96,10 @@ struct Families {
       set.define("whm_transfer_session_log_lines", "Well-formed lines of the session's log.");
   std::size_t log_malformed = set.define("whm_transfer_session_log_malformed_lines",
                                          "Malformed lines of the session's log.");
+  std::size_t waiting_for_end =
+      set.define("whm_transfer_session_log_waiting_for_end",
+                 "1 while the server holds the log request until the session ends (it does not "
+                 "serve the log being written): the counts arrive then.");
   std::size_t queue_first = define_queue_families();
   std::size_t item_failed = set.define("whm_transfer_item_failed",
                                        "1 for an item whose last result failed; failure holds the "
@@ -114,7 +123,11 @@ double flag(bool b) {
 
 void add_host(Families& f, const sources::HostView& h) {
   const Labels labels{{"host", label_value(h.name)}};
-  f.set.add(f.host_up, labels, flag(h.up));
+  // Not polled yet: up is not known, so it is not exported (a 0 would fire alerts).
+  if (h.polled) f.set.add(f.host_up, labels, flag(h.up));
+  if (!h.log_access.empty() && h.log_access != "unknown") {
+    f.set.add(f.host_log_access, with(labels, "access", std::string(h.log_access)), 1.0);
+  }
   if (h.last_success_unix) f.set.add(f.host_last_success, labels, *h.last_success_unix);
   f.set.add(f.host_tls_insecure, labels, flag(h.tls_insecure));
   f.set.add(f.host_sessions, labels, static_cast<double>(h.sessions));
@@ -137,8 +150,10 @@ std::string optional_label(const std::optional<std::string>& v) {
 
 void add_session_gauges(Families& f, const Labels& base, const sources::SessionView& s) {
   const log::SessionInfo& info = s.model.info();
-  add_one_hot(f, f.state, base, s.state());
-  add_one_hot(f, f.log_state, base, info.state);
+  // Unknown (not polled yet, host never reached): no state series at all, rather than a
+  // made-up PENDING.
+  if (const auto state = s.state()) add_one_hot(f, f.state, base, *state);
+  if (s.log_read) add_one_hot(f, f.log_state, base, info.state);
   Labels info_labels = base;
   info_labels.push_back({"initiator", optional_label(info.initiator)});
   info_labels.push_back({"version", optional_label(info.version)});
@@ -149,6 +164,7 @@ void add_session_gauges(Families& f, const Labels& base, const sources::SessionV
   if (s.last_change_unix) f.set.add(f.last_change, base, *s.last_change_unix);
   f.set.add(f.log_lines, base, static_cast<double>(info.lines));
   f.set.add(f.log_malformed, base, static_cast<double>(info.malformed_lines));
+  f.set.add(f.waiting_for_end, base, flag(s.waiting_for_end));
 }
 
 void add_queues(Families& f, const Labels& base, const log::SessionModel& model) {

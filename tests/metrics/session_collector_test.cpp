@@ -87,8 +87,9 @@ TEST_CASE("openapi-2020-failed-root.log: every session, queue and item series") 
   }
   CHECK(count_series(e, "whm_transfer_item_dangerous_items") == 0);
   // Known states x 2 one-hots + info + 2 timestamps + last change + 2 line counts
-  // + 14 x 2 queue gauges + 2 failed items.
-  CHECK(e.size() == 2 * wte::log::known_states().size() + 1 + 3 + 2 + 28 + 2);
+  // + waiting for the end + 14 x 2 queue gauges + 2 failed items.
+  CHECK(e.size() == 2 * wte::log::known_states().size() + 1 + 3 + 2 + 1 + 28 + 2);
+  CHECK(e.at(R"(whm_transfer_session_log_waiting_for_end{host="h1",session="s1"})") == "0");
   CHECK(c.last_dropped() == 0);
 }
 
@@ -191,6 +192,36 @@ TEST_CASE("host gauges") {
   CHECK(e.at(R"(whm_transfer_host_tls_insecure{host="down"})") == "0");
   CHECK(e.at(R"(whm_transfer_host_sessions{host="up"})") == "3");
   CHECK(e.size() == 7);
+}
+
+// Regression: right after start every host read `up 0`, and sessions on a host never
+// reached showed state="PENDING" 1.
+TEST_CASE("unknown is not exported: a host not polled yet, a session whose state is unknown") {
+  FakeStatusSource src;
+  auto& h = src.add_host("h1");
+  h.polled = false;
+  h.up = false;
+  auto& s = src.add_session("h1", "s1", "");
+  s.log_read = false;
+  s.unknown_reason = "not polled yet";
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.count(R"(whm_transfer_host_up{host="h1"})") == 0);
+  CHECK(count_series(e, "whm_transfer_session_state{") == 0);
+  CHECK(count_series(e, "whm_transfer_session_log_state{") == 0);
+  CHECK(e.at(R"(whm_transfer_host_sessions{host="h1"})") == "0");
+}
+
+TEST_CASE("how a host's running logs are read, and a session waiting for its end") {
+  FakeStatusSource src;
+  src.add_host("a").log_access = "active_log";
+  src.add_host("w").log_access = "waits_for_end";
+  src.add_host("u").log_access = "unknown";
+  src.add_session("w", "s1", "").waiting_for_end = true;
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at(R"(whm_transfer_host_log_access{host="a",access="active_log"})") == "1");
+  CHECK(e.at(R"(whm_transfer_host_log_access{host="w",access="waits_for_end"})") == "1");
+  CHECK(count_series(e, R"(whm_transfer_host_log_access{host="u")") == 0);
+  CHECK(e.at(R"(whm_transfer_session_log_waiting_for_end{host="w",session="s1"})") == "1");
 }
 
 TEST_CASE("no hosts and no sessions: an empty exposition") {
