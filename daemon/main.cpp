@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exporter/cli_commands.hpp"
+#include "exporter/remote_progress.hpp"
 #include "progress/progress_command.hpp"
 #include "serve.hpp"
 
@@ -20,6 +21,8 @@ constexpr const char* kUsage =
     "  serve [--config FILE]       run the exporter (the default command)\n"
     "  progress [--json] [--follow] [--items] FILE|-\n"
     "                              summarise one master log in the terminal\n"
+    "  progress --url URL [...] SESSION_ID\n"
+    "                              the same, read over the WHM API\n"
     "  check-config FILE           validate a config file without starting\n"
     "  sessions add|remove|list    register sessions with a running exporter\n"
     "  healthcheck [--url URL]     exit 0 if a running exporter answers /-/healthy\n"
@@ -64,10 +67,12 @@ int main(int argc, char** argv) {
   }
   if (command == "progress") {
     if (wants_help(rest)) {
-      std::cout << wte::progress::kProgressUsage;
+      std::cout << wte::progress::kProgressUsage << "\n" << wte::exporter::kRemoteProgressUsage;
       return 0;
     }
     wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
+    if (wte::exporter::is_remote_progress(rest))
+      return wte::exporter::run_remote_progress(rest, io);
     return wte::progress::run_progress_command(rest, io);
   }
   if (command == "check-config") return wte::exporter::run_check_config(rest, std::cout, std::cerr);
