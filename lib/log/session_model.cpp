@@ -2,6 +2,7 @@
 
 #include "log/keyword_table.hpp"
 #include "log/session_state.hpp"
+#include "text/fnv1a.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::log {
@@ -69,14 +70,6 @@ constexpr KeywordTable<QueueAction, 9> kQueueActions({{
     {"failed-item", QueueAction::failed_item},
 }});
 
-// FNV-1a: a few instructions per byte on names of a few bytes; collisions only cost a
-// string comparison.
-std::uint64_t name_fingerprint(std::string_view name) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : name) h = (h ^ static_cast<std::uint8_t>(c)) * 1099511628211ull;
-  return h;
-}
-
 bool is_result(QueueAction a) noexcept {
   return a == QueueAction::success_item || a == QueueAction::warning_item ||
          a == QueueAction::failed_item;
@@ -118,7 +111,9 @@ std::size_t SessionModel::queue_index(std::string_view name) {
 ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
   // Most lines are about an item seen a line or two before: find it by a fingerprint of
   // its name as written (one comparison of strings, on a match), before hashing anything.
-  const std::uint64_t fingerprint = name_fingerprint(name);
+  // FNV-1a: a few instructions per byte on names of a few bytes; a collision only costs a
+  // string comparison.
+  const std::uint64_t fingerprint = text::fnv1a64(name);
   RecentItems& recent = recent_[queue];
   for (const RecentItem& r : recent.items) {
     // (A fresh slot has fingerprint 0 and no name: no name has that pair.)
