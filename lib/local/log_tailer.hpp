@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "local/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 #include "sources/tracked_session.hpp"
 
 namespace wte::local {
@@ -43,7 +43,7 @@ class LogTailer {
  private:
   struct Found;
   bool open_log(const Found& found, TailResult& result);
-  bool adopt_replacement(sources::TrackedSession& session, const Found& found, UniqueFd fd,
+  bool adopt_replacement(sources::TrackedSession& session, const Found& found, os::UniqueFd fd,
                          double now_unix, TailResult& result);
   bool starts_like(const sources::TrackedSession& session, int fd, std::uint64_t size,
                    TailResult& result);
@@ -52,7 +52,7 @@ class LogTailer {
 
   std::filesystem::path dir_;
   std::size_t chunk_bytes_;
-  UniqueFd fd_;
+  os::UniqueFd fd_;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 };
