@@ -7,6 +7,7 @@
 
 #include "account_plan.hpp"
 #include "json_text.hpp"
+#include "log/log_actions.hpp"
 
 namespace wte::loggen {
 
@@ -77,17 +78,6 @@ void contribute(ExpectedQueue& q, const Contribution& c, std::int64_t sign) {
   q.skipped_items += sign * c.skipped;
   q.dangerous_items += sign * c.dangerous;
   q.altered_items += sign * c.altered;
-}
-
-std::optional<std::string> state_after(std::string_view action) {
-  if (action == "start" || action == "resume") return "RUNNING";
-  if (action == "pausing") return "PAUSING";
-  if (action == "pause") return "PAUSED";
-  if (action == "aborting") return "ABORTING";
-  if (action == "abort") return "ABORTED";
-  if (action == "fail") return "FAILED";
-  if (action == "complete") return "COMPLETED";
-  return std::nullopt;
 }
 
 // A worker: one child number of one queue, running one item's lines at a time.
@@ -545,6 +535,20 @@ struct LogGenerator::Impl {
     return expected.queues.size() - 1;
   }
 
+  std::optional<std::string>* session_field(log::SessionField f) {
+    switch (f) {
+      case log::SessionField::initiator:
+        return &expected.initiator;
+      case log::SessionField::version:
+        return &expected.version;
+      case log::SessionField::remote_host:
+        return &expected.remote_host;
+      case log::SessionField::none:
+        break;
+    }
+    return nullptr;
+  }
+
   void account_for(const Pending& p, const std::string& line) {
     ++expected.lines;
     expected.bytes += line.size() + 1;
@@ -552,21 +556,23 @@ struct LogGenerator::Impl {
       if (!expected.started_at) expected.started_at = now;
       expected.last_event_at = now;
     }
+    // What the action does comes from the log's vocabulary; what the item amounts to from
+    // the generator's own plan (p.effect), not from a parse of the line.
+    const log::LogAction& action = log::log_action(p.action);
     if (p.queue.empty()) {
-      if (auto s = state_after(p.action)) expected.state = *s;
-      if (p.action == "initiator") expected.initiator = p.session_value;
-      if (p.action == "version") expected.version = p.session_value;
-      if (p.action == "remotehost") expected.remote_host = p.session_value;
+      if (!action.session_state.empty()) expected.state = action.session_state;
+      if (auto* field = session_field(action.session_field)) *field = p.session_value;
       return;
     }
     const std::size_t qi = queue_index(p.queue);
     ExpectedQueue& q = expected.queues[qi];
-    if (p.action == "queue_count" || p.action == "queue_size") {
+    const log::QueueEffect effect = action.queue_effect;
+    if (effect == log::QueueEffect::items_total || effect == log::QueueEffect::bytes_total) {
       const auto n = std::stoll(p.msg.substr(p.msg[0] == '"' ? 1 : 0));
-      (p.action == "queue_count" ? q.items_total : q.bytes_total) = n;
+      (effect == log::QueueEffect::items_total ? q.items_total : q.bytes_total) = n;
       return;
     }
-    if (p.action == "child-failed") ++q.child_failures;
+    if (effect == log::QueueEffect::child_failure) ++q.child_failures;
     if (!p.effect) return;
     auto [it, inserted] = truth[qi].try_emplace(p.item);
     if (inserted) ++q.items_started;
