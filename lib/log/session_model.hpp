@@ -1,5 +1,5 @@
 #pragma once
-// The summary of one session's master log (WHM-REFERENCE section 4), built event by
+// The summary of one session's master log (docs/LOG-FORMAT.md section 4), built event by
 // event. Pure: it knows nothing of files, sockets or clocks.
 #include <array>
 #include <boost/unordered/unordered_flat_map.hpp>

@@ -1,6 +1,6 @@
 #pragma once
-// The names of transfer-session states (WHM-REFERENCE section 2). States are kept as
-// strings everywhere: a server may send a name we have never seen, and we keep it.
+// The names of transfer-session states (docs/LOG-FORMAT.md sections 1 and 2). States are
+// kept as strings everywhere: a server may send a name we have never seen, and we keep it.
 #include <span>
 #include <string>
 #include <string_view>
