@@ -30,11 +30,9 @@ namespace {
 constexpr std::string_view kTransfer = "TRANSFER";
 constexpr std::string_view kRestore = "RESTORE";
 
-// What an item line does to its item: the generator's own truth, not a parse of the line.
+// The numbers an item line gives its item: the generator's own truth, not a parse of the
+// line. Whether the line is a result, and which, is its action's (lib/log/log_actions.hpp).
 struct ItemEffect {
-  bool result = false;
-  bool failed = false;
-  bool warning_action = false;
   std::optional<std::int64_t> size;
   std::int64_t warnings = 0, skipped = 0, dangerous = 0, altered = 0;
 };
@@ -78,6 +76,11 @@ void contribute(ExpectedQueue& q, const Contribution& c, std::int64_t sign) {
   q.skipped_items += sign * c.skipped;
   q.dangerous_items += sign * c.dangerous;
   q.altered_items += sign * c.altered;
+}
+
+// An item line that gives its item a result (success, warning or failure).
+bool is_result_line(const Pending& p) {
+  return p.effect && log::is_item_result(log::log_action(p.action).queue_effect);
 }
 
 // A worker: one child number of one queue, running one item's lines at a time.
@@ -271,7 +274,7 @@ struct LogGenerator::Impl {
     while (glued && s.busy()) {
       Pending p = std::move(s.lines.front());
       s.lines.pop_front();
-      if (p.queue == kTransfer && p.effect && p.effect->result) ++transfer_results;
+      if (p.queue == kTransfer && is_result_line(p)) ++transfer_results;
       glued = p.glue_next;
       ready.push_back(std::move(p));
     }
@@ -393,8 +396,6 @@ struct LogGenerator::Impl {
                                                random));
     }
     p.msg = json_object(std::move(msg), random);
-    p.effect->result = true;
-    p.effect->failed = true;
     p.effect->size = a.size;
     return p;
   }
@@ -437,8 +438,6 @@ struct LogGenerator::Impl {
     if (!l) msg.emplace_back("size", std::to_string(a.size));
     p.msg = json_object(std::move(msg), random);
     ItemEffect& e = *p.effect;
-    e.result = true;
-    e.warning_action = p.action == "warning-item";
     if (!l) e.size = a.size;
     e.warnings = r.warnings;
     e.skipped = r.skipped_items;
@@ -580,15 +579,15 @@ struct LogGenerator::Impl {
     const ItemEffect& e = *p.effect;
     contribute(q, c, -1);
     if (e.size) c.size = e.size;
-    if (e.result) {
+    if (log::is_item_result(effect)) {
       c.finished = true;
-      c.failed = e.failed;
+      c.failed = effect == log::QueueEffect::item_failed;
       c.warnings = e.warnings;
       c.skipped = e.skipped;
       c.dangerous = e.dangerous;
       c.altered = e.altered;
-      c.had_warnings =
-          e.warning_action || e.warnings > 0 || e.skipped > 0 || e.dangerous > 0 || e.altered > 0;
+      c.had_warnings = effect == log::QueueEffect::item_warned || e.warnings > 0 || e.skipped > 0 ||
+                       e.dangerous > 0 || e.altered > 0;
     }
     contribute(q, c, +1);
   }
