@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "config/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::config {
 namespace {
@@ -47,7 +47,7 @@ class WipeOnExit {
 // Reads a whole regular file, checking its mode when asked. `what` names it in messages.
 TokenLoadResult read_token_file(const std::string& path, const std::string& what, bool check_mode) {
   // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return failure("cannot open " + what + ": " + os_reason(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return failure("cannot stat " + what + ": " + os_reason(errno));
