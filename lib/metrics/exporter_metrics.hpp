@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/negotiation.hpp"
+
 namespace wte::metrics {
 
 // The `reason` label values of whm_transfer_host_errors_total (whm::ErrorReason).
@@ -45,6 +47,8 @@ class ExporterMetrics : public prometheus::Collectable {
   void add_tls_handshakes(std::string_view host, std::uint64_t n);
 
   void record_drop(std::string_view limit, std::uint64_t n = 1);
+  // One /metrics response in that format and encoding.
+  void record_scrape(const Exposition& exposition);
   void set_local_database_up(std::string_view path, bool up);
   // The outcome of a config (re)load at `unix_time`; the success timestamp moves only on success.
   void set_reload(bool ok, double unix_time);
