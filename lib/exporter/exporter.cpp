@@ -9,6 +9,7 @@
 #include "exporter/registration_api.hpp"
 #include "exporter/shard.hpp"
 #include "metrics/metrics_text.hpp"
+#include "metrics/process_collector.hpp"
 #include "sources/poll_schedule.hpp"
 #include "status/landing_page.hpp"
 #include "status/sessions_json.hpp"
@@ -46,6 +47,7 @@ std::variant<std::unique_ptr<Exporter::Prepared>, std::string> Exporter::prepare
   auto p = std::make_unique<Prepared>();
   p->config = config;
   if (options_.listen_address) p->config.listen_address = *options_.listen_address;
+  if (options_.web_config_file) p->config.web_config_file = *options_.web_config_file;
   if (options_.shard) p->config.shard = *options_.shard;
   std::string errors;
   const auto env = config::TokenEnvironment::process();
@@ -297,7 +299,8 @@ void Exporter::build_routes() {
                 ctx.now_unix = sources::unix_now();
                 return web::Response::html(status::render_landing_page(*this, ctx));
               }));
-  router_.add("GET", "/metrics", sync([this](const web::Request&) { return metrics_response(); }));
+  router_.add("GET", "/metrics",
+              sync([this](const web::Request& r) { return metrics_response(r); }));
   router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
                 return web::Response::json(200, status::sessions_json(*this));
               }));
@@ -314,7 +317,7 @@ void Exporter::build_routes() {
   router_.add("POST", "/-/reload", sync([this](const web::Request&) { return reload_response(); }));
 }
 
-web::Response Exporter::metrics_response() {
+web::Response Exporter::metrics_response(const web::Request& request) {
   if (server_) {
     const auto rejected = server_->stats().connections_rejected;
     if (rejected > connections_dropped_seen_) {
@@ -322,16 +325,23 @@ web::Response Exporter::metrics_response() {
       connections_dropped_seen_ = rejected;
     }
   }
+  // Text 0.0.4 or OpenMetrics, gzipped or not, as the scraper asks (metrics/negotiation.hpp).
+  const auto exposition =
+      metrics::negotiate(request.header("accept"), request.header("accept-encoding"));
+  metrics_.record_scrape(exposition);
   web::Response r;
-  r.content_type = std::string(metrics::kContentType);
+  r.content_type = std::string(metrics::content_type(exposition.format));
+  r.headers.emplace_back("Vary", std::string(metrics::kVary));
+  if (exposition.gzip) r.headers.emplace_back("Content-Encoding", "gzip");
   using Clock = metrics::RenderCache::Clock;
-  if (const std::string* body = render_cache_.fresh(Clock::now())) {
+  if (const std::string* body = render_cache_.fresh(Clock::now(), exposition.slot())) {
     r.body = *body;
     return r;
   }
   const auto started = Clock::now();
-  std::string body = metrics::render_metrics_text({collector_.get(), &metrics_});
-  r.body = render_cache_.store(std::move(body), started, Clock::now());
+  const metrics::ProcessCollector process;  // process_*, read from /proc/self
+  std::string body = metrics::render_metrics({collector_.get(), &metrics_, &process}, exposition);
+  r.body = render_cache_.store(std::move(body), started, Clock::now(), exposition.slot());
   return r;
 }
 
