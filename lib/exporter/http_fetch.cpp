@@ -127,8 +127,10 @@ FetchResponse http_fetch(const FetchRequest& r) {
   t.path = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
   if (url->has_query()) t.path += "?" + std::string(url->encoded_query());
 
-  net::io_context io;
+  // Declared before the io_context: a coroutine still pending at the deadline is destroyed
+  // with it, and must not outlive what its completion handler refers to.
   std::optional<FetchResponse> response;
+  net::io_context io;
   net::co_spawn(io, fetch(r, t), [&](std::exception_ptr e, FetchResponse result) {
     if (!e) {
       response = std::move(result);

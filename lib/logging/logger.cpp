@@ -133,12 +133,12 @@ std::string json_string(std::string_view v) {
   return out;
 }
 
-std::string caller_of(const std::source_location& where) {
-  std::string_view file = where.file_name();
+std::string caller_of(const SourceLocation& where) {
+  std::string_view file = where.file;
   if (const auto slash = file.rfind('/'); slash != std::string_view::npos) {
     file.remove_prefix(slash + 1);
   }
-  return std::string(file) + ':' + std::to_string(where.line());
+  return std::string(file) + ':' + std::to_string(where.line);
 }
 
 Logger::Logger(std::ostream& out, Level min_level, Format format, Clock clock)
@@ -147,7 +147,7 @@ Logger::Logger(std::ostream& out, Level min_level, Format format, Clock clock)
 }
 
 void Logger::log(Level l, std::string_view msg, std::initializer_list<Field> fields,
-                 std::source_location where) {
+                 SourceLocation where) {
   if (!enabled(l)) return;
   const auto append = format_ == Format::json ? append_json : append_logfmt;
   std::string line;

@@ -12,7 +12,6 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +32,18 @@ inline constexpr std::string_view kLevelNames = "debug, info, warn or error";
 inline constexpr std::string_view kFormatNames = "logfmt or json";
 
 using Field = std::pair<std::string_view, std::string_view>;
+
+// Where a log call is, filled in at the call site by default arguments. Not
+// std::source_location: clang 14 (the sanitizer and fuzzer builds) cannot compile
+// libstdc++ 12's.
+struct SourceLocation {
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          int line = __builtin_LINE()) noexcept {
+    return {file, line};
+  }
+  const char* file = "";
+  int line = 0;
+};
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 // RFC 3339 in UTC with milliseconds, as Prometheus logs it: 2026-11-30T18:45:05.123Z.
@@ -56,21 +67,21 @@ class Logger {
   bool enabled(Level l) const noexcept { return l >= min_.load(); }
 
   void log(Level l, std::string_view msg, std::initializer_list<Field> fields = {},
-           std::source_location where = std::source_location::current());
+           SourceLocation where = SourceLocation::current());
   void debug(std::string_view msg, std::initializer_list<Field> f = {},
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::current()) {
     log(Level::debug, msg, f, where);
   }
   void info(std::string_view msg, std::initializer_list<Field> f = {},
-            std::source_location where = std::source_location::current()) {
+            SourceLocation where = SourceLocation::current()) {
     log(Level::info, msg, f, where);
   }
   void warn(std::string_view msg, std::initializer_list<Field> f = {},
-            std::source_location where = std::source_location::current()) {
+            SourceLocation where = SourceLocation::current()) {
     log(Level::warn, msg, f, where);
   }
   void error(std::string_view msg, std::initializer_list<Field> f = {},
-             std::source_location where = std::source_location::current()) {
+             SourceLocation where = SourceLocation::current()) {
     log(Level::error, msg, f, where);
   }
 
@@ -89,6 +100,6 @@ std::string logfmt_value(std::string_view v);
 // A JSON string literal, quotes included.
 std::string json_string(std::string_view v);
 // "file.cpp:123": the file's base name, as go-kit's caller= shows it.
-std::string caller_of(const std::source_location& where);
+std::string caller_of(const SourceLocation& where);
 
 }  // namespace wte::logging
