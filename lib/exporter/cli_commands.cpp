@@ -116,7 +116,7 @@ bool add_basic_auth(const Args& a, FetchRequest& req, std::string_view command, 
   return true;
 }
 
-// "HTTP 401: Unauthorized" and the like, for a person.
+// "HTTP 401 Unauthorized" and the like, for a person.
 std::string status_text(unsigned status) {
   std::string text = "HTTP " + std::to_string(status);
   const auto reason =
