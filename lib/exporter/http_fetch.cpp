@@ -3,16 +3,13 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <memory>
 
 namespace wte::exporter {
 
@@ -54,64 +51,115 @@ std::string handshake_error(const error_code& ec, SSL* ssl, const Target& t) {
   return message;
 }
 
-template <class Stream>
-net::awaitable<FetchResponse> exchange(Stream& stream, const FetchRequest& r, const Target& t) {
-  http::request<http::string_body> req;
-  req.method(http::string_to_verb(r.method));
-  req.target(t.path);
-  req.version(11);
-  req.set(http::field::host, t.host);
-  req.set(http::field::user_agent, "whm_transfer_exporter-cli");
-  for (const auto& [k, v] : r.headers) req.set(k, v);
-  if (!r.body.empty()) {
-    req.set(http::field::content_type, "application/json");
-    req.body() = r.body;
+using Result = std::shared_ptr<std::optional<FetchResponse>>;
+
+// One request, step by step on the io_context (not coroutines: clang 14 cannot build them
+// with AddressSanitizer). Each handler holds the exchange; the first outcome is kept.
+class Exchange : public std::enable_shared_from_this<Exchange> {
+ public:
+  Exchange(net::io_context& io, const FetchRequest& r, Target t, Result result)
+      : r_(r), t_(std::move(t)), result_(std::move(result)), resolver_(io), tcp_(io) {}
+
+  void start() {
+    resolver_.async_resolve(
+        t_.host, t_.port,
+        [self = shared_from_this()](const error_code& ec, net::ip::tcp::resolver::results_type e) {
+          self->on_resolve(ec, e);
+        });
   }
-  req.prepare_payload();
-  error_code ec;
-  co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return failure("cannot send the request to " + t.where() + ": " + reason(ec));
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64u << 20);
-  co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return failure("no valid HTTP answer from " + t.where() + ": " + reason(ec));
-  co_return FetchResponse{parser.get().result_int(), parser.get().body(), ""};
-}
 
-net::awaitable<FetchResponse> fetch(const FetchRequest& r, const Target& t) {
-  const auto executor = co_await net::this_coro::executor;
-  error_code ec;
-  net::ip::tcp::resolver resolver(executor);
-  const auto endpoints =
-      co_await resolver.async_resolve(t.host, t.port, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return failure("cannot resolve " + t.host + ": " + reason(ec));
-  beast::tcp_stream tcp(executor);
-  tcp.expires_after(r.timeout);
-  co_await tcp.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return failure("cannot connect to " + t.where() + ": " + reason(ec));
-  if (!t.tls) co_return co_await exchange(tcp, r, t);
+ private:
+  void finish(FetchResponse response) {
+    if (!*result_) *result_ = std::move(response);
+  }
 
-  net::ssl::context ctx(net::ssl::context::tls_client);
-  if (r.insecure) {
-    ctx.set_verify_mode(net::ssl::verify_none);
-  } else {
-    ctx.set_verify_mode(net::ssl::verify_peer);
-    if (r.ca_file) {
-      ctx.load_verify_file(*r.ca_file, ec);
-      if (ec) co_return failure("cannot load the CA file " + *r.ca_file + ": " + reason(ec));
+  void on_resolve(const error_code& ec, const net::ip::tcp::resolver::results_type& endpoints) {
+    if (ec) return finish(failure("cannot resolve " + t_.host + ": " + reason(ec)));
+    tcp_.expires_after(r_.timeout);  // one deadline for connect, handshake, write and read
+    tcp_.async_connect(
+        endpoints, [self = shared_from_this()](const error_code& e, const net::ip::tcp::endpoint&) {
+          self->on_connect(e);
+        });
+  }
+
+  void on_connect(const error_code& ec) {
+    if (ec) return finish(failure("cannot connect to " + t_.where() + ": " + reason(ec)));
+    if (!t_.tls) return send(tcp_);
+    auto& ctx = ctx_.emplace(net::ssl::context::tls_client);
+    error_code ca_ec;
+    if (r_.insecure) {
+      ctx.set_verify_mode(net::ssl::verify_none);
     } else {
-      ctx.set_default_verify_paths(ec);
+      ctx.set_verify_mode(net::ssl::verify_peer);
+      if (r_.ca_file) {
+        ctx.load_verify_file(*r_.ca_file, ca_ec);
+        if (ca_ec) {
+          return finish(failure("cannot load the CA file " + *r_.ca_file + ": " + reason(ca_ec)));
+        }
+      } else {
+        ctx.set_default_verify_paths(ca_ec);
+      }
     }
+    auto& stream = tls_.emplace(std::move(tcp_), ctx);
+    if (!r_.insecure) stream.set_verify_callback(net::ssl::host_name_verification(t_.host));
+    SSL_set_tlsext_host_name(stream.native_handle(), t_.host.c_str());
+    stream.async_handshake(
+        net::ssl::stream_base::client, [self = shared_from_this()](const error_code& e) {
+          if (e) {
+            return self->finish(failure(handshake_error(e, self->tls_->native_handle(), self->t_)));
+          }
+          self->send(*self->tls_);
+        });
   }
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx);
-  if (!r.insecure) stream.set_verify_callback(net::ssl::host_name_verification(t.host));
-  SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str());
-  co_await stream.async_handshake(net::ssl::stream_base::client,
-                                  net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return failure(handshake_error(ec, stream.native_handle(), t));
-  co_return co_await exchange(stream, r, t);
-}
+
+  template <class Stream>
+  void send(Stream& stream) {
+    request_.method(http::string_to_verb(r_.method));
+    request_.target(t_.path);
+    request_.version(11);
+    request_.set(http::field::host, t_.host);
+    request_.set(http::field::user_agent, "whm_transfer_exporter-cli");
+    for (const auto& [k, v] : r_.headers) request_.set(k, v);
+    if (!r_.body.empty()) {
+      request_.set(http::field::content_type, "application/json");
+      request_.body() = r_.body;
+    }
+    request_.prepare_payload();
+    http::async_write(
+        stream, request_, [self = shared_from_this(), &stream](const error_code& ec, std::size_t) {
+          if (ec) {
+            return self->finish(
+                failure("cannot send the request to " + self->t_.where() + ": " + reason(ec)));
+          }
+          self->receive(stream);
+        });
+  }
+
+  template <class Stream>
+  void receive(Stream& stream) {
+    parser_.body_limit(64u << 20);
+    http::async_read(
+        stream, buffer_, parser_, [self = shared_from_this()](const error_code& ec, std::size_t) {
+          if (ec) {
+            return self->finish(
+                failure("no valid HTTP answer from " + self->t_.where() + ": " + reason(ec)));
+          }
+          self->finish(
+              FetchResponse{self->parser_.get().result_int(), self->parser_.get().body(), ""});
+        });
+  }
+
+  const FetchRequest& r_;
+  Target t_;
+  Result result_;
+  net::ip::tcp::resolver resolver_;
+  beast::tcp_stream tcp_;
+  std::optional<net::ssl::context> ctx_;  // before the stream that uses it
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+  http::request<http::string_body> request_;
+  beast::flat_buffer buffer_;
+  http::response_parser<http::string_body> parser_;
+};
 
 }  // namespace
 
@@ -127,27 +175,17 @@ FetchResponse http_fetch(const FetchRequest& r) {
   t.path = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
   if (url->has_query()) t.path += "?" + std::string(url->encoded_query());
 
-  // Declared before the io_context: a coroutine still pending at the deadline is destroyed
-  // with it, and must not outlive what its completion handler refers to.
-  std::optional<FetchResponse> response;
-  net::io_context io;
-  net::co_spawn(io, fetch(r, t), [&](std::exception_ptr e, FetchResponse result) {
-    if (!e) {
-      response = std::move(result);
-      return;
-    }
-    try {
-      std::rethrow_exception(e);
-    } catch (const boost::system::system_error& error) {
-      response = failure(t.where() + ": " + reason(error.code()));
-    } catch (const std::exception& error) {
-      response = failure(t.where() + ": " + error.what());
-    }
-  });
-  // The deadline covers resolving too, which tcp_stream's own timer does not.
-  io.run_for(r.timeout + std::chrono::milliseconds(500));
-  if (!response) return failure("no answer from " + t.where() + " within the timeout");
-  return std::move(*response);
+  // The handlers own the exchange; one still pending at the deadline is destroyed with the
+  // io_context, and only `result` outlives it.
+  const auto result = std::make_shared<std::optional<FetchResponse>>();
+  {
+    net::io_context io;
+    std::make_shared<Exchange>(io, r, t, result)->start();
+    // The deadline covers resolving too, which tcp_stream's own timer does not.
+    io.run_for(r.timeout + std::chrono::milliseconds(500));
+  }
+  if (!*result) return failure("no answer from " + t.where() + " within the timeout");
+  return std::move(**result);
 }
 
 std::string basic_authorization(std::string_view user, std::string_view password) {
