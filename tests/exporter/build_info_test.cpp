@@ -32,9 +32,9 @@ TEST_CASE("this binary's facts are all filled in") {
   CHECK_FALSE(info.branch.empty());
   CHECK(info.build_date.size() == 17);  // 20261130-18:45:05
   REQUIRE(info.libraries.size() == 7);
-  for (const auto& [name, version] : info.libraries) {
-    CAPTURE(name);
-    CHECK_FALSE(version.empty());
-    CHECK(version != "unknown");
+  for (const auto& library : info.libraries) {
+    CAPTURE(library.first);
+    CHECK_FALSE(library.second.empty());
+    CHECK(library.second != "unknown");
   }
 }
