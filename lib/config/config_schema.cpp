@@ -141,7 +141,7 @@ std::optional<TokenSource> read_token_source(YamlWalker& w, const Fields& fields
       w.error(*f, "not a valid credential name ([A-Za-z0-9_.@-], no '/')");
       continue;
     }
-    found = TokenSource{choice.kind, std::move(name)};
+    found = TokenSource{choice.kind, std::move(name), w.position(*f)};
   }
   // An inline `token:` was already reported with the way to fix it.
   const std::string inline_key(prefix.substr(0, prefix.size() - 1));

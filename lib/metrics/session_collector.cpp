@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -81,9 +82,11 @@ struct Families {
   std::size_t state =
       set.define("whm_transfer_session_state",
                  "1 for the session's state (the API's when known, else the log's), "
-                 "0 for every other known state.");
-  std::size_t log_state = set.define("whm_transfer_session_log_state",
-                                     "1 for the session's state according to its log alone.");
+                 "0 for every other state cPanel stores.");
+  std::size_t log_state =
+      set.define("whm_transfer_session_log_state",
+                 "1 for the session's state according to its log alone, 0 for every other "
+                 "state a log can show.");
   std::size_t info = set.define("whm_transfer_session_info",
                                 "Always 1; the session's initiator, version and remote host.");
   std::size_t start = set.define("whm_transfer_session_start_timestamp_seconds",
@@ -100,6 +103,9 @@ struct Families {
       set.define("whm_transfer_session_log_waiting_for_end",
                  "1 while the server holds the log request until the session ends (it does not "
                  "serve the log being written): the counts arrive then.");
+  std::size_t pending_bytes =
+      set.define("whm_transfer_session_pending_bytes",
+                 "Bytes of an unfinished last line of the session's log (being written).");
   std::size_t queue_first = define_queue_families();
   std::size_t item_failed = set.define("whm_transfer_item_failed",
                                        "1 for an item whose last result failed; failure holds the "
@@ -133,15 +139,29 @@ void add_host(Families& f, const sources::HostView& h) {
   f.set.add(f.host_sessions, labels, static_cast<double>(h.sessions));
 }
 
-// One series per known state, plus the session's own when we have never heard of it.
-void add_one_hot(Families& f, std::size_t family, const Labels& base, std::string_view state) {
-  bool known = false;
-  for (const std::string_view k : log::known_states()) {
+// The states a source can produce, so that no series is always 0 (docs/LOG-FORMAT.md).
+// What cPanel stores and the API reports (and whmxfer.sqlite's integers map to):
+constexpr std::array<std::string_view, 9> kStoredStates = {
+    log::state::kPending,   log::state::kReachedMaxMem, log::state::kRunning,
+    log::state::kPausing,   log::state::kAborting,      log::state::kPaused,
+    log::state::kCompleted, log::state::kAborted,       log::state::kFailed};
+// What a log alone can say (state_after_action, PENDING before any): never REACHEDMAXMEM,
+// never the documented-only TRANSFER_*/RESTORE_* names.
+constexpr std::array<std::string_view, 8> kLogStates = {
+    log::state::kPending, log::state::kRunning,   log::state::kPausing, log::state::kAborting,
+    log::state::kPaused,  log::state::kCompleted, log::state::kAborted, log::state::kFailed};
+
+// One series per state of `states`, plus the session's own when it is not among them (a
+// documented-only or unknown name a server reported), at 1.
+void add_one_hot(Families& f, std::size_t family, const Labels& base, std::string_view state,
+                 std::span<const std::string_view> states) {
+  bool listed = false;
+  for (const std::string_view k : states) {
     const bool is = k == state;
-    known = known || is;
+    listed = listed || is;
     f.set.add(family, with(base, "state", std::string(k)), flag(is));
   }
-  if (!known) f.set.add(family, with(base, "state", label_value(state)), 1.0);
+  if (!listed) f.set.add(family, with(base, "state", label_value(state)), 1.0);
 }
 
 std::string optional_label(const std::optional<std::string>& v) {
@@ -152,8 +172,8 @@ void add_session_gauges(Families& f, const Labels& base, const sources::SessionV
   const log::SessionInfo& info = s.model.info();
   // Unknown (not polled yet, host never reached): no state series at all, rather than a
   // made-up PENDING.
-  if (const auto state = s.state()) add_one_hot(f, f.state, base, *state);
-  if (s.log_read) add_one_hot(f, f.log_state, base, info.state);
+  if (const auto state = s.state()) add_one_hot(f, f.state, base, *state, kStoredStates);
+  if (s.log_read) add_one_hot(f, f.log_state, base, info.state, kLogStates);
   Labels info_labels = base;
   info_labels.push_back({"initiator", optional_label(info.initiator)});
   info_labels.push_back({"version", optional_label(info.version)});
@@ -165,6 +185,7 @@ void add_session_gauges(Families& f, const Labels& base, const sources::SessionV
   f.set.add(f.log_lines, base, static_cast<double>(info.lines));
   f.set.add(f.log_malformed, base, static_cast<double>(info.malformed_lines));
   f.set.add(f.waiting_for_end, base, flag(s.waiting_for_end));
+  f.set.add(f.pending_bytes, base, static_cast<double>(info.pending_bytes));
 }
 
 void add_queues(Families& f, const Labels& base, const log::SessionModel& model) {
