@@ -16,7 +16,7 @@ void check_api_token(PreparedConfig& p, const config::TokenEnvironment& env,
   if (token.ok()) {
     p.api_token = std::move(*token.token);
   } else {
-    errors.push_back(Error{"api: " + token.error});
+    errors.push_back(Error{token.error});  // names the file, line and key
   }
 }
 
