@@ -12,8 +12,10 @@ namespace wte::whmsim {
 struct Faults {
   std::optional<std::chrono::milliseconds> slow;  // delay every response
   bool hang = false;                              // accept, never answer
-  bool hang_fetch_until_end = false;  // the log call answers only once the session ended
-  bool cut_mid_body = false;          // headers and half the body, then close
+  // `master.log` waits for the session's end even on a host with log_access=old (on the
+  // others it does anyway: world.hpp's LogAccess).
+  bool hang_fetch_until_end = false;
+  bool cut_mid_body = false;  // headers and half the body, then close
   bool invalid_json = false;
   bool truncated_json = false;             // a complete HTTP response whose JSON is cut in half
   std::optional<unsigned> http_status;     // 500, 502, 401, 403, ...
