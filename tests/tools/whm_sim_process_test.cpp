@@ -267,8 +267,8 @@ TEST_CASE("whm-sim holds master.log of a running session until it ends, counting
   CHECK(s.max == 1);
 
   CurlResult waiting{-1, {}};
-  std::jthread client(
-      [&] { waiting = run_curl(sim.api(master), 120); });  // joined however the test goes
+  // Joined however the test goes.
+  std::jthread client([&] { waiting = run_curl(sim.api(master), 120); });
   s = wait_for_state(sim, [](const SessionState& x) { return x.held == 2; });
   CHECK(s.held == 2);
   CHECK(s.connected == 1);
