@@ -303,13 +303,12 @@ World::LogAnswer World::log_call(const Host& host, const Session& s, const Fault
     a.failure = "API failure: Invalid log file name: “" + std::string(logfile) + "”.";
   } else if (logfile == "master.log") {
     // The active log is `.master.log`: a modern server loops until it is renamed.
-    const bool at_once = ended || (access == LogAccess::old && !f.hang_fetch_until_end);
-    if (!at_once) a.wait = true;
-    if (at_once) a.log = log_text(s, f, now);
+    a.wait = !ended && (access != LogAccess::old || f.hang_fetch_until_end);
+    if (!a.wait) a.log = log_text(s, f, now);
   } else if (logfile == ".master.log" && access == LogAccess::modern && !ended) {
     a.log = log_text(s, f, now);  // the active file itself, taken as complete
   } else if (logfile == "master.error_log") {
-    // Kept as it was: an empty error log.
+    // The session's error log: empty in the simulation, at once.
   } else {
     // IO::FileNotFound: cPanel looked for `.NAME` (active), then `NAME` (complete).
     const std::string dir = std::string(kSessionsDir) + s.spec.id + "/";
