@@ -76,8 +76,15 @@ class BenchSource : public wte::sources::StatusSource {
       const std::function<void(const wte::sources::SessionView&)>& visit) const override {
     for (std::size_t s = 0; s < ids_.size(); ++s) {
       const auto& log = logs_[s % logs_.size()];
-      visit(wte::sources::SessionView{hosts_[s % hosts_.size()], ids_[s], std::nullopt, log.model(),
-                                      1598991042.0 + static_cast<double>(s), false, ""});
+      wte::sources::SessionView v{hosts_[s % hosts_.size()],
+                                  ids_[s],
+                                  std::nullopt,
+                                  log.model(),
+                                  1598991042.0 + static_cast<double>(s),
+                                  false,
+                                  ""};
+      v.log_read = true;
+      visit(v);
     }
   }
 

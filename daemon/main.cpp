@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "exporter/build_info.hpp"
 #include "exporter/cli_commands.hpp"
+#include "exporter/remote_progress.hpp"
 #include "progress/progress_command.hpp"
 #include "serve.hpp"
 
@@ -17,13 +19,15 @@ constexpr const char* kUsage =
     "Exports the progress of cPanel/WHM account-transfer sessions to Prometheus.\n"
     "\n"
     "commands:\n"
-    "  serve [--config FILE]       run the exporter (the default command)\n"
+    "  serve [--config.file FILE]  run the exporter (the default command)\n"
     "  progress [--json] [--follow] [--items] FILE|-\n"
     "                              summarise one master log in the terminal\n"
+    "  progress --url URL [...] SESSION_ID\n"
+    "                              the same, read over the WHM API\n"
     "  check-config FILE           validate a config file without starting\n"
     "  sessions add|remove|list    register sessions with a running exporter\n"
     "  healthcheck [--url URL]     exit 0 if a running exporter answers /-/healthy\n"
-    "  --version                   print the version\n"
+    "  --version                   print the version and build details\n"
     "  --help                      print this help\n"
     "\n"
     "Run 'whm_transfer_exporter COMMAND --help' for a command's options.\n";
@@ -33,6 +37,32 @@ bool wants_help(std::span<const std::string> args) {
     if (a == "--help" || a == "-h") return true;
   }
   return false;
+}
+
+// The usage text of a subcommand, or nullptr if there is no such command.
+const char* usage_of(const std::string& command) {
+  if (command == "serve") return wte::daemon::kServeUsage;
+  if (command == "progress") {
+    static const std::string both =
+        std::string(wte::progress::kProgressUsage) + "\n" + wte::exporter::kRemoteProgressUsage;
+    return both.c_str();
+  }
+  if (command == "check-config") return wte::exporter::kCheckConfigUsage;
+  if (command == "sessions") return wte::exporter::kSessionsUsage;
+  if (command == "healthcheck") return wte::exporter::kHealthcheckUsage;
+  return nullptr;
+}
+
+int run(const std::string& command, std::span<const std::string> rest) {
+  if (command == "serve") return wte::daemon::run_serve(rest, wte::exporter::build_info());
+  if (command == "progress") {
+    wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
+    if (wte::exporter::is_remote_progress(rest)) return wte::exporter::run_remote_progress(rest, io);
+    return wte::progress::run_progress_command(rest, io);
+  }
+  if (command == "check-config") return wte::exporter::run_check_config(rest, std::cout, std::cerr);
+  if (command == "sessions") return wte::exporter::run_sessions(rest, std::cout, std::cerr);
+  return wte::exporter::run_healthcheck(rest, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -48,31 +78,21 @@ int main(int argc, char** argv) {
       implicit_serve ? std::span<const std::string>(args) : std::span(args).subspan(1);
 
   if (command == "--version" || command == "version") {
-    std::cout << "whm_transfer_exporter " << WTE_VERSION << " (" << WTE_REVISION << ")\n";
+    std::cout << wte::exporter::version_text(wte::exporter::build_info(), "whm_transfer_exporter");
     return 0;
   }
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     return 0;
   }
-  if (command == "serve") {
-    if (wants_help(rest)) {
-      std::cout << wte::daemon::kServeUsage;
-      return 0;
-    }
-    return wte::daemon::run_serve(rest, WTE_VERSION);
+  const char* usage = usage_of(command);
+  if (usage == nullptr) {
+    std::cerr << "whm_transfer_exporter: unknown command \"" << command << "\"\n" << kUsage;
+    return 2;
   }
-  if (command == "progress") {
-    if (wants_help(rest)) {
-      std::cout << wte::progress::kProgressUsage;
-      return 0;
-    }
-    wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
-    return wte::progress::run_progress_command(rest, io);
+  if (wants_help(rest)) {
+    std::cout << usage;
+    return 0;
   }
-  if (command == "check-config") return wte::exporter::run_check_config(rest, std::cout, std::cerr);
-  if (command == "sessions") return wte::exporter::run_sessions(rest, std::cout, std::cerr);
-  if (command == "healthcheck") return wte::exporter::run_healthcheck(rest, std::cout, std::cerr);
-  std::cerr << "whm_transfer_exporter: unknown command \"" << command << "\"\n" << kUsage;
-  return 2;
+  return run(command, rest);
 }

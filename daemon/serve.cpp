@@ -11,6 +11,7 @@
 
 #include "config/duration.hpp"
 #include "config/loader.hpp"
+#include "exporter/build_info.hpp"
 #include "exporter/exporter.hpp"
 #include "exporter/systemd_notifier.hpp"
 #include "logging/logger.hpp"
@@ -19,13 +20,20 @@
 namespace wte::daemon {
 
 const char* const kServeUsage =
-    "usage: whm_transfer_exporter serve [--config FILE] [--listen-address ADDR] [--shard I/N]\n"
-    "                                   [--log-level debug|info|warn|error]\n"
-    "  --config FILE          the YAML config (see config/whm_transfer_exporter.example.yml);\n"
-    "                         without it: local mode on /var/cpanel/transfer_sessions\n"
-    "  --listen-address ADDR  overrides listen_address (e.g. 127.0.0.1:9923, :9923)\n"
-    "  --shard I/N            poll only the remote hosts of shard I of N (0 <= I < N)\n"
-    "  --log-level LEVEL      overrides log_level\n"
+    "usage: whm_transfer_exporter [serve] [--config.file FILE] [--web.listen-address ADDR]\n"
+    "                             [--web.config.file FILE] [--shard I/N]\n"
+    "                             [--log.level LEVEL] [--log.format FORMAT]\n"
+    "  --config.file FILE         the YAML config (see config/whm_transfer_exporter.example.yml);\n"
+    "                             without it: local mode on /var/cpanel/transfer_sessions\n"
+    "  --web.listen-address ADDR  overrides listen_address (e.g. 127.0.0.1:9923, :9923)\n"
+    "  --web.config.file FILE     overrides web_config_file (TLS and basic auth, in the\n"
+    "                             format of Prometheus' exporter-toolkit)\n"
+    "  --shard I/N                poll only the remote hosts of shard I of N (0 <= I < N)\n"
+    "  --log.level LEVEL          debug, info, warn or error; overrides log_level, also\n"
+    "                             across reloads\n"
+    "  --log.format FORMAT        logfmt (the default) or json\n"
+    "  The older spellings --config, --listen-address and --log-level are accepted too.\n"
+    "  Every option takes its value as --name=VALUE or --name VALUE.\n"
     "signals: SIGHUP reloads the config; SIGTERM and SIGINT stop.\n";
 
 namespace {
@@ -33,90 +41,127 @@ namespace {
 struct ServeArgs {
   std::optional<std::string> config;
   std::optional<std::string> listen;
+  std::optional<std::string> web_config;
   std::optional<config::ShardSpec> shard;
-  std::optional<std::string> log_level;
+  std::optional<logging::Level> log_level;
+  logging::Format log_format = logging::Format::logfmt;
 };
+
+// The canonical name of an option (the Prometheus ecosystem's spelling), or "" if unknown.
+std::string_view canonical(std::string_view name) {
+  if (name == "--config.file" || name == "--config") return "--config.file";
+  if (name == "--web.listen-address" || name == "--listen-address") return "--web.listen-address";
+  if (name == "--web.config.file") return "--web.config.file";
+  if (name == "--log.level" || name == "--log-level") return "--log.level";
+  if (name == "--log.format") return "--log.format";
+  if (name == "--shard") return "--shard";
+  return {};
+}
+
+// Stores one option's value; false (after saying why) when the value is invalid.
+bool store(ServeArgs& a, std::string_view option, const std::string& value) {
+  if (option == "--config.file") {
+    a.config = value;
+  } else if (option == "--web.listen-address") {
+    a.listen = value;
+  } else if (option == "--web.config.file") {
+    a.web_config = value;
+  } else if (option == "--log.level") {
+    a.log_level = logging::level_from_name(value);
+    if (!a.log_level) {
+      std::cerr << "whm_transfer_exporter: --log.level must be " << logging::kLevelNames
+                << ", got \"" << value << "\"\n";
+      return false;
+    }
+  } else if (option == "--log.format") {
+    const auto format = logging::format_from_name(value);
+    if (!format) {
+      std::cerr << "whm_transfer_exporter: --log.format must be " << logging::kFormatNames
+                << ", got \"" << value << "\"\n";
+      return false;
+    }
+    a.log_format = *format;
+  } else {
+    a.shard = config::parse_shard(value);
+    if (!a.shard) {
+      std::cerr << "whm_transfer_exporter: --shard needs I/N with 0 <= I < N, got \"" << value
+                << "\"\n";
+      return false;
+    }
+  }
+  return true;
+}
 
 std::optional<ServeArgs> parse(std::span<const std::string> args) {
   ServeArgs a;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string name = args[i], value;
-    const auto eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    } else if (i + 1 < args.size()) {
-      value = args[i + 1];
-      if (name == "--config" || name == "--listen-address" || name == "--shard" ||
-          name == "--log-level") {
-        ++i;
-      }
-    }
-    if (name == "--config")
-      a.config = value;
-    else if (name == "--listen-address")
-      a.listen = value;
-    else if (name == "--log-level")
-      a.log_level = value;
-    else if (name == "--shard") {
-      a.shard = config::parse_shard(value);
-      if (!a.shard) {
-        std::cerr << "whm_transfer_exporter: --shard needs I/N with 0 <= I < N, got \"" << value
-                  << "\"\n";
-        return std::nullopt;
-      }
-    } else {
-      std::cerr << "whm_transfer_exporter serve: unknown argument \"" << args[i] << "\"\n"
+    const std::string& arg = args[i];
+    const auto eq = arg.find('=');
+    const std::string name = arg.substr(0, eq);
+    const std::string_view option = canonical(name);
+    if (option.empty()) {
+      std::cerr << "whm_transfer_exporter serve: unknown argument \"" << arg << "\"\n"
                 << kServeUsage;
       return std::nullopt;
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
     }
     if (value.empty()) {
       std::cerr << "whm_transfer_exporter serve: " << name << " needs a value\n";
       return std::nullopt;
     }
+    if (!store(a, option, value)) return std::nullopt;
   }
   return a;
 }
 
 }  // namespace
 
-int run_serve(std::span<const std::string> args, const char* version) {
+int run_serve(std::span<const std::string> args, const exporter::BuildInfo& build) {
   const auto a = parse(args);
   if (!a) return 2;
-  logging::Logger logger(std::cerr);
+  logging::Logger logger(std::cerr, logging::Level::info, a->log_format);
+  if (a->log_level) logger.override_level(*a->log_level);
 
   config::Config cfg;
   if (a->config) {
     const auto loaded = config::load_config_file(*a->config);
     if (!loaded.ok()) {
-      for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+      for (const auto& e : loaded.errors)
+        logger.error("invalid config", {{"error", e.to_string()}});
       return 2;
     }
     cfg = *loaded.config;
   } else {
     cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
   }
-  if (a->log_level) cfg.log_level = *a->log_level;
   // systemd's StateDirectory= (one per shard instance) wins over the built-in default.
   if (const char* dir = std::getenv("STATE_DIRECTORY");
       dir && *dir && cfg.state_directory == config::Config{}.state_directory) {
     cfg.state_directory = dir;
   }
-  logger.set_level(logging::parse_level(cfg.log_level));
+  logger.set_level(logging::parse_level(cfg.log_level));  // validated by the loader
+  logger.info("starting whm_transfer_exporter",
+              {{"version", build.version}, {"revision", build.revision}, {"branch", build.branch}});
 
   boost::asio::io_context io;
   exporter::ExporterOptions options;
-  options.version = version;
-  options.revision = WTE_REVISION;
+  options.version = build.version;
+  options.revision = build.revision;
   options.config_path = a->config;
   options.listen_address = a->listen;
+  options.web_config_file = a->web_config;
   options.shard = a->shard;
   const sources::SystemClock clock;
   exporter::Exporter exporter(io, logger, options, clock);
   exporter::SystemdNotifier notifier(io);
 
   if (const auto error = exporter.start(cfg); !error.empty()) {
-    std::cerr << "whm_transfer_exporter: cannot start: " << error << "\n";
+    logger.error("cannot start", {{"error", error}});
     return 2;
   }
   notifier.ready();
@@ -127,6 +172,7 @@ int run_serve(std::span<const std::string> args, const char* version) {
       [&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         if (sig == SIGHUP) {
+          logger.debug("SIGHUP: reloading the config");
           notifier.reloading();
           exporter.reload();
           notifier.ready_after_reload();

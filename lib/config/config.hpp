@@ -11,6 +11,15 @@ namespace wte::config {
 
 using namespace std::chrono_literals;
 
+// Where a value was written in the config file, for messages about it found later (a
+// token file that cannot be read): file, 1-based line and column, key path.
+struct ConfigPosition {
+  std::string file;
+  int line = 0;  // 0: unknown
+  int column = 0;
+  std::string key;  // e.g. "hosts[0].token_file"
+};
+
 // Where a secret comes from; the secret itself is never in the config (see token.hpp).
 struct TokenSource {
   enum class Kind { file, env, credential };
@@ -18,8 +27,13 @@ struct TokenSource {
   // A file path, an environment variable's name, or a credential's name under
   // $CREDENTIALS_DIRECTORY (systemd LoadCredential=).
   std::string name;
+  // Where the config named it (empty file when it came from elsewhere, e.g. a command line).
+  ConfigPosition written_at = {};
 
-  friend bool operator==(const TokenSource&, const TokenSource&) = default;
+  // The same secret: where it was written does not matter.
+  friend bool operator==(const TokenSource& a, const TokenSource& b) {
+    return a.kind == b.kind && a.name == b.name;
+  }
 };
 
 // One WHM server polled over HTTPS.
@@ -34,6 +48,9 @@ struct HostConfig {
   std::optional<std::string> ca_file;
   bool tls_insecure_skip_verify = false;
   std::chrono::milliseconds timeout{10000};
+  // The deadline of a master.log request that the server holds until the session ends
+  // (docs/LOG-FORMAT.md, section 2): long enough for a day-long session.
+  std::chrono::milliseconds log_wait_timeout{std::chrono::hours(48)};
   std::vector<std::string> sessions;  // transfer session ids, [0-9A-Za-z_]{1,64}
 };
 

@@ -33,11 +33,12 @@ constexpr std::array<std::string_view, 8> kLimitKeys{
     "max_connections", "max_request_bytes",  "header_timeout",        "idle_timeout"};
 constexpr std::array<std::string_view, 5> kLocalKeys{"enabled", "path", "poll_interval",
                                                      "host_label", "inotify"};
-constexpr std::array<std::string_view, 10> kHostKeys{"name",      "url",
+constexpr std::array<std::string_view, 11> kHostKeys{"name",      "url",
                                                      "user",      "token_file",
                                                      "token_env", "token_credential",
                                                      "ca_file",   "tls_insecure_skip_verify",
-                                                     "timeout",   "sessions"};
+                                                     "timeout",   "log_wait_timeout",
+                                                     "sessions"};
 constexpr std::array<std::string_view, 4> kLogLevels{"debug", "info", "warn", "error"};
 
 constexpr std::string_view kHostTokenHint =
@@ -140,7 +141,7 @@ std::optional<TokenSource> read_token_source(YamlWalker& w, const Fields& fields
       w.error(*f, "not a valid credential name ([A-Za-z0-9_.@-], no '/')");
       continue;
     }
-    found = TokenSource{choice.kind, std::move(name)};
+    found = TokenSource{choice.kind, std::move(name), w.position(*f)};
   }
   // An inline `token:` was already reported with the way to fix it.
   const std::string inline_key(prefix.substr(0, prefix.size() - 1));
@@ -271,6 +272,10 @@ void read_host(YamlWalker& w, const YAML::Node& node, const std::string& path, C
   w.read_bool(fields.get("tls_insecure_skip_verify"), h.tls_insecure_skip_verify);
   const Field* timeout = fields.get("timeout");
   if (w.read_duration(timeout, h.timeout)) require_min_duration(w, timeout, h.timeout, 1ms);
+  const Field* wait = fields.get("log_wait_timeout");
+  if (w.read_duration(wait, h.log_wait_timeout)) {
+    require_min_duration(w, wait, h.log_wait_timeout, 1ms);
+  }
   const Field* sessions = fields.get("sessions");
   read_sessions(w, sessions, h.sessions);
   if (sessions != nullptr && h.sessions.size() > c.limits.max_sessions_per_host) {

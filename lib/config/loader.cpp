@@ -14,8 +14,8 @@
 #include <system_error>
 
 #include "config/config_schema.hpp"
-#include "config/unique_fd.hpp"
 #include "config/yaml_walker.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::config {
 namespace {
@@ -135,7 +135,7 @@ ConfigResult load_config_string(std::string_view text, const std::string& file_n
 }
 
 ConfigResult load_config_file(const std::string& path) {
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  const os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) return single_error(path, "cannot open the config file: " + os_reason(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {

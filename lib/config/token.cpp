@@ -10,7 +10,8 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "config/unique_fd.hpp"
+#include "config/config_error.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::config {
 namespace {
@@ -47,7 +48,7 @@ class WipeOnExit {
 // Reads a whole regular file, checking its mode when asked. `what` names it in messages.
 TokenLoadResult read_token_file(const std::string& path, const std::string& what, bool check_mode) {
   // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return failure("cannot open " + what + ": " + os_reason(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return failure("cannot stat " + what + ": " + os_reason(errno));
@@ -104,6 +105,36 @@ TokenLoadResult checked(TokenLoadResult loaded, const std::string& what) {
   return TokenLoadResult{std::move(secret), {}};
 }
 
+TokenLoadResult load_token_unlocated(const TokenSource& source, const TokenEnvironment& env,
+                                     bool allow_insecure_permissions) {
+  const std::string what = describe(source);
+  switch (source.kind) {
+    case TokenSource::Kind::file:
+      return checked(read_token_file(source.name, what, !allow_insecure_permissions), what);
+    case TokenSource::Kind::env: {
+      auto value = env.get(source.name);
+      if (!value) return failure(what + " is not set");
+      return checked(TokenLoadResult{Secret(std::move(*value)), {}}, what);
+    }
+    case TokenSource::Kind::credential: {
+      auto dir = env.credentials_directory();
+      if (!dir || dir->empty()) {
+        return failure(what +
+                       " needs $CREDENTIALS_DIRECTORY, which is not set; run under "
+                       "systemd with LoadCredential=" +
+                       source.name + ":/path/to/token");
+      }
+      if (source.name.empty() || source.name.find('/') != std::string::npos || source.name == "." ||
+          source.name == "..") {
+        return failure(what + " is not a valid credential name");
+      }
+      // systemd made this copy private to the unit: no mode check.
+      return checked(read_token_file(*dir + "/" + source.name, what, false), what);
+    }
+  }
+  return failure("unknown token source");
+}
+
 }  // namespace
 
 Secret& Secret::operator=(const Secret& other) {
@@ -158,34 +189,23 @@ std::string describe(const TokenSource& source) {
   return "token source";
 }
 
+TokenLoadResult load_secret_file(const std::string& path, bool allow_insecure_permissions) {
+  TokenLoadResult loaded = read_token_file(path, "file " + path, !allow_insecure_permissions);
+  if (!loaded.ok()) return loaded;
+  std::string value = loaded.token->reveal();
+  const WipeOnExit wipe_value(value);
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  return TokenLoadResult{Secret(std::move(value)), {}};
+}
+
 TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& env,
                            bool allow_insecure_permissions) {
-  const std::string what = describe(source);
-  switch (source.kind) {
-    case TokenSource::Kind::file:
-      return checked(read_token_file(source.name, what, !allow_insecure_permissions), what);
-    case TokenSource::Kind::env: {
-      auto value = env.get(source.name);
-      if (!value) return failure(what + " is not set");
-      return checked(TokenLoadResult{Secret(std::move(*value)), {}}, what);
-    }
-    case TokenSource::Kind::credential: {
-      auto dir = env.credentials_directory();
-      if (!dir || dir->empty()) {
-        return failure(what +
-                       " needs $CREDENTIALS_DIRECTORY, which is not set; run under "
-                       "systemd with LoadCredential=" +
-                       source.name + ":/path/to/token");
-      }
-      if (source.name.empty() || source.name.find('/') != std::string::npos || source.name == "." ||
-          source.name == "..") {
-        return failure(what + " is not a valid credential name");
-      }
-      // systemd made this copy private to the unit: no mode check.
-      return checked(read_token_file(*dir + "/" + source.name, what, false), what);
-    }
+  TokenLoadResult result = load_token_unlocated(source, env, allow_insecure_permissions);
+  const ConfigPosition& at = source.written_at;
+  if (!result.ok() && !at.file.empty()) {
+    result.error = ConfigError{at.file, at.line, at.column, at.key, result.error}.to_string();
   }
-  return failure("unknown token source");
+  return result;
 }
 
 }  // namespace wte::config

@@ -52,7 +52,9 @@ class TokenEnvironment {
 
 struct TokenLoadResult {
   std::optional<Secret> token;
-  std::string error;  // empty on success; names the source, never the content
+  // Empty on success; names the source, never the content. When the config named the
+  // source, it starts with its position: "FILE:LINE:COL: KEY: cannot open token file ...".
+  std::string error;
 
   bool ok() const noexcept { return token.has_value(); }
 };
@@ -63,6 +65,11 @@ struct TokenLoadResult {
 // header), is refused.
 TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& env,
                            bool allow_insecure_permissions);
+
+// The whole content of a secret file whose value may hold spaces (a basic-auth
+// "USER:PASSWORD" line), without its trailing line break. Mode and size are checked as for
+// a token file.
+TokenLoadResult load_secret_file(const std::string& path, bool allow_insecure_permissions);
 
 // "token file /x", "environment variable X", "credential X": for messages.
 std::string describe(const TokenSource& source);

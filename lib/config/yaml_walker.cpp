@@ -63,11 +63,19 @@ void YamlWalker::error(const YAML::Node& node, std::string key, std::string mess
 }
 
 void YamlWalker::error(const Field& field, std::string message) {
+  ConfigPosition at = position(field);
+  errors_.push_back(
+      ConfigError{std::move(at.file), at.line, at.column, std::move(at.key), std::move(message)});
+}
+
+ConfigPosition YamlWalker::position(const Field& field) const {
   // An empty value (`key:`) has no position of its own (yaml-cpp gives the next token's);
   // point at the key then.
-  const YAML::Mark mark = field.value.Mark();
-  const bool use_key = field.value.IsNull() || mark.line < 0;
-  error(use_key ? field.key.Mark() : mark, field.path, std::move(message));
+  YAML::Mark mark = field.value.Mark();
+  if (field.value.IsNull() || mark.line < 0) mark = field.key.Mark();
+  // yaml-cpp marks are 0-based, and -1 when the node has no position.
+  const bool known = mark.line >= 0 && mark.column >= 0;
+  return ConfigPosition{file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, field.path};
 }
 
 Fields YamlWalker::fields(const YAML::Node& map, const std::string& path,

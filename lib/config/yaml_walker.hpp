@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "config/config_error.hpp"
 
 namespace wte::config {
@@ -43,6 +44,8 @@ class YamlWalker {
   void error(const YAML::Node& node, std::string key, std::string message);
   void error(const YAML::Mark& mark, std::string key, std::string message);
   void error(const Field& field, std::string message);
+  // Where `field` is written: its value, or its key when the value is empty.
+  ConfigPosition position(const Field& field) const;
 
   // Checks that `map` is a mapping and returns its known keys. Unknown keys (with the
   // closest allowed one), duplicate and non-scalar keys are reported. A null `map`

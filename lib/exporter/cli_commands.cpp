@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <boost/beast/http/status.hpp>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -17,13 +18,38 @@
 
 namespace wte::exporter {
 
-namespace {
+const char* const kCheckConfigUsage =
+    "usage: whm_transfer_exporter check-config [--config.file] FILE\n"
+    "  Validates a config and the token files it names, without starting. Every error\n"
+    "  names the file, line, column and key; all of them are reported at once.\n"
+    "  Exit status: 0 valid, 2 invalid or unreadable.\n";
 
-constexpr const char* kSessionsUsage =
+const char* const kSessionsUsage =
     "usage: whm_transfer_exporter sessions add HOST ID | remove HOST ID | list\n"
     "         [--url URL] [--token-file FILE] [--ca-file FILE] [--insecure]\n"
-    "  URL defaults to http://127.0.0.1:9923. The API token is read from --token-file or\n"
-    "  $WHM_TRANSFER_EXPORTER_API_TOKEN (never give it on the command line).\n";
+    "         [--basic-auth-file FILE]\n"
+    "  Registers sessions with a running exporter through its API.\n"
+    "  --url URL               the exporter (default http://127.0.0.1:9923)\n"
+    "  --token-file FILE       the API token (else $WHM_TRANSFER_EXPORTER_API_TOKEN; never\n"
+    "                          on the command line); needed by add and remove\n"
+    "  --ca-file FILE          https: the CA that signed the exporter's certificate\n"
+    "  --insecure              https: do not verify the certificate\n"
+    "  --basic-auth-file FILE  USER:PASSWORD on one line (mode 600), when the exporter's\n"
+    "                          web config has basic_auth_users\n";
+
+const char* const kHealthcheckUsage =
+    "usage: whm_transfer_exporter healthcheck [--url URL] [--ca-file FILE] [--insecure]\n"
+    "         [--basic-auth-file FILE]\n"
+    "  Exits 0 if URL answers 200, else 1 with the reason on stderr (for container health\n"
+    "  checks: the image has no curl).\n"
+    "  --url URL               default http://127.0.0.1:9923/-/healthy\n"
+    "  --ca-file FILE          https: the CA that signed the exporter's certificate (default:\n"
+    "                          the system's trust store)\n"
+    "  --insecure              https: do not verify the certificate at all\n"
+    "  --basic-auth-file FILE  USER:PASSWORD on one line (mode 600), when the exporter's\n"
+    "                          web config has basic_auth_users\n";
+
+namespace {
 
 // Splits "--flag value" pairs from positional words.
 struct Args {
@@ -68,14 +94,49 @@ std::optional<Args> split_args(std::span<const std::string> args,
   return a;
 }
 
+// Adds the Authorization header from --basic-auth-file; false (after saying why) if the
+// file cannot be used.
+bool add_basic_auth(const Args& a, FetchRequest& req, std::string_view command, std::ostream& err) {
+  const auto flag = a.flags.find("--basic-auth-file");
+  if (flag == a.flags.end()) return true;
+  const auto secret = config::load_secret_file(flag->second, false);
+  if (!secret.ok()) {
+    err << "whm_transfer_exporter " << command << ": " << secret.error << "\n";
+    return false;
+  }
+  const std::string& line = secret.token->reveal();
+  const auto colon = line.find(':');
+  if (colon == std::string::npos || colon == 0 || line.find('\n') != std::string::npos) {
+    err << "whm_transfer_exporter " << command << ": " << flag->second
+        << " must hold USER:PASSWORD on one line\n";
+    return false;
+  }
+  req.headers.emplace_back("Authorization",
+                           basic_authorization(line.substr(0, colon), line.substr(colon + 1)));
+  return true;
+}
+
+// "HTTP 401 Unauthorized" and the like, for a person.
+std::string status_text(unsigned status) {
+  std::string text = "HTTP " + std::to_string(status);
+  const auto reason =
+      boost::beast::http::obsolete_reason(boost::beast::http::int_to_status(status));
+  if (!reason.empty()) text += " " + std::string(reason);
+  return text;
+}
+
 }  // namespace
 
 int run_check_config(std::span<const std::string> all, std::ostream& out, std::ostream& err) {
-  // `check-config FILE` and `check-config --config FILE` both work.
-  std::span<const std::string> args = all;
-  if (args.size() == 2 && args[0] == "--config") args = args.subspan(1);
-  if (args.size() != 1 || args[0].starts_with("-")) {
-    err << "usage: whm_transfer_exporter check-config FILE\n";
+  // `check-config FILE`, `--config.file FILE`, `--config.file=FILE` (and `--config`).
+  std::vector<std::string> args(all.begin(), all.end());
+  if (args.size() == 2 && (args[0] == "--config.file" || args[0] == "--config")) {
+    args.erase(args.begin());
+  } else if (args.size() == 1 && args[0].starts_with("--config.file=")) {
+    args[0] = args[0].substr(std::string_view("--config.file=").size());
+  }
+  if (args.size() != 1 || args[0].empty() || args[0].starts_with("-")) {
+    err << kCheckConfigUsage;
     return 2;
   }
   const auto result = config::load_config_file(args[0]);
@@ -85,18 +146,25 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
         << (result.errors.size() == 1 ? "" : "s") << "\n";
     return 2;
   }
-  // The secrets the config points at must be readable too (never printed).
+  // The secrets the config points at must be readable too (never printed). Each error
+  // names the file, line, column and key where the config names the secret.
   const auto env = config::TokenEnvironment::process();
+  const bool insecure_ok = result.config->allow_insecure_token_permissions;
+  std::vector<config::TokenSource> sources;
+  for (const auto& host : result.config->hosts) sources.push_back(host.token);
+  if (result.config->api_token) sources.push_back(*result.config->api_token);
   int bad = 0;
-  for (const auto& host : result.config->hosts) {
-    const auto token =
-        config::load_token(host.token, env, result.config->allow_insecure_token_permissions);
+  for (const auto& source : sources) {
+    const auto token = config::load_token(source, env, insecure_ok);
     if (!token.ok()) {
-      err << args[0] << ": hosts." << host.name << ": " << token.error << "\n";
+      err << token.error << "\n";
       ++bad;
     }
   }
-  if (bad > 0) return 2;
+  if (bad > 0) {
+    err << args[0] << ": " << bad << " error" << (bad == 1 ? "" : "s") << "\n";
+    return 2;
+  }
   out << args[0] << ": OK (" << result.config->hosts.size() << " host"
       << (result.config->hosts.size() == 1 ? "" : "s")
       << (result.config->local.enabled ? ", local mode on" : "") << ")\n";
@@ -104,7 +172,8 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
 }
 
 int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  const auto a = split_args(args, {"--url", "--token-file", "--ca-file"}, {"--insecure"}, err);
+  const auto a = split_args(args, {"--url", "--token-file", "--ca-file", "--basic-auth-file"},
+                            {"--insecure"}, err);
   if (!a || a->words.empty()) {
     err << kSessionsUsage;
     return 2;
@@ -122,6 +191,7 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
   FetchRequest req;
   if (a->flags.contains("--ca-file")) req.ca_file = a->flags.at("--ca-file");
   req.insecure = a->switches.contains("--insecure");
+  if (!add_basic_auth(*a, req, "sessions", err)) return 2;
   if (mutating) {
     std::optional<config::TokenSource> source;
     if (a->flags.contains("--token-file")) {
@@ -166,7 +236,8 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     return 2;
   }
   if (resp.status / 100 != 2) {
-    err << "whm_transfer_exporter sessions: HTTP " << resp.status << ": " << resp.body << "\n";
+    err << "whm_transfer_exporter sessions: " << status_text(resp.status) << ": " << resp.body
+        << "\n";
     return 1;
   }
   if (verb != "list") {
@@ -179,29 +250,38 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     err << "whm_transfer_exporter sessions: unexpected answer from " << req.url << "\n";
     return 2;
   }
+  // Whatever the answer holds, never trust its shape: a missing or non-string field (a state
+  // not known yet is null) is printed as "unknown".
+  const auto text = [](const rapidjson::Value& o, const char* name) -> std::string_view {
+    if (!o.IsObject()) return "unknown";
+    const auto it = o.FindMember(name);
+    if (it == o.MemberEnd() || !it->value.IsString()) return "unknown";
+    return {it->value.GetString(), it->value.GetStringLength()};
+  };
   for (const auto& s : d["sessions"].GetArray()) {
-    out << s["host"].GetString() << "\t" << s["session_id"].GetString() << "\t"
-        << s["state"].GetString() << "\n";
+    out << text(s, "host") << "\t" << text(s, "session_id") << "\t" << text(s, "state") << "\n";
   }
   return 0;
 }
 
 int run_healthcheck(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-  const auto a = split_args(args, {"--url"}, {}, err);
+  const auto a = split_args(args, {"--url", "--ca-file", "--basic-auth-file"}, {"--insecure"}, err);
   if (!a || !a->words.empty()) {
-    err << "usage: whm_transfer_exporter healthcheck [--url URL]\n";
+    err << kHealthcheckUsage;
     return 2;
   }
   FetchRequest req;
   req.url = a->flags.contains("--url") ? a->flags.at("--url") : "http://127.0.0.1:9923/-/healthy";
-  req.insecure = true;  // a probe of our own process on loopback
+  if (a->flags.contains("--ca-file")) req.ca_file = a->flags.at("--ca-file");
+  req.insecure = a->switches.contains("--insecure");
+  if (!add_basic_auth(*a, req, "healthcheck", err)) return 2;
   const auto resp = http_fetch(req);
   if (resp.status == 200) {
     out << "healthy\n";
     return 0;
   }
-  err << "unhealthy: " << (resp.error.empty() ? "HTTP " + std::to_string(resp.status) : resp.error)
-      << "\n";
+  err << "unhealthy: " << req.url << ": "
+      << (resp.error.empty() ? status_text(resp.status) : resp.error) << "\n";
   return 1;
 }
 

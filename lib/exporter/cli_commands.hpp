@@ -7,6 +7,11 @@
 
 namespace wte::exporter {
 
+// Each command's `--help` text.
+extern const char* const kCheckConfigUsage;
+extern const char* const kSessionsUsage;
+extern const char* const kHealthcheckUsage;
+
 // check-config FILE: validates without starting; every error with file:line:col and key.
 int run_check_config(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
@@ -16,8 +21,10 @@ int run_check_config(std::span<const std::string> args, std::ostream& out, std::
 // the command line.
 int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
-// healthcheck [--url URL]: exits 0 if GET URL (default http://127.0.0.1:9923/-/healthy)
-// answers 200. For container HEALTHCHECKs, which have no curl.
+// healthcheck [--url URL] [--ca-file FILE] [--insecure] [--basic-auth-file FILE]: exits 0
+// if GET URL (default http://127.0.0.1:9923/-/healthy) answers 200. For container
+// HEALTHCHECKs, which have no curl. Over https the certificate is verified unless
+// --insecure; basic-auth credentials come from a file, never from the command line.
 int run_healthcheck(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 }  // namespace wte::exporter

@@ -6,6 +6,7 @@
 #include "config/loader.hpp"
 #include "exporter/registration_api.hpp"
 #include "metrics/metrics_text.hpp"
+#include "metrics/process_collector.hpp"
 #include "status/landing_page.hpp"
 #include "status/sessions_json.hpp"
 #include "web/web_config.hpp"
@@ -45,6 +46,7 @@ Result<std::unique_ptr<Exporter::Prepared>> Exporter::prepare(const config::Conf
   auto p = std::make_unique<Prepared>();
   p->config = config;
   if (options_.listen_address) p->config.listen_address = *options_.listen_address;
+  if (options_.web_config_file) p->config.web_config_file = *options_.web_config_file;
   if (options_.shard) p->config.shard = *options_.shard;
   std::string errors;
   const auto env = config::TokenEnvironment::process();
@@ -233,7 +235,8 @@ void Exporter::build_routes() {
                 ctx.now_unix = clock_.unix_now();
                 return web::Response::html(status::render_landing_page(*this, ctx));
               }));
-  router_.add("GET", "/metrics", sync([this](const web::Request&) { return metrics_response(); }));
+  router_.add("GET", "/metrics",
+              sync([this](const web::Request& r) { return metrics_response(r); }));
   router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
                 return web::Response::json(200, status::sessions_json(*this));
               }));
@@ -250,16 +253,23 @@ void Exporter::build_routes() {
   router_.add("POST", "/-/reload", sync([this](const web::Request&) { return reload_response(); }));
 }
 
-web::Response Exporter::metrics_response() {
+web::Response Exporter::metrics_response(const web::Request& request) {
+  // Text 0.0.4 or OpenMetrics, gzipped or not, as the scraper asks (metrics/negotiation.hpp).
+  const auto exposition =
+      metrics::negotiate(request.header("accept"), request.header("accept-encoding"));
+  metrics_.record_scrape(exposition);
   web::Response r;
-  r.content_type = std::string(metrics::kContentType);
-  if (const std::string* body = render_cache_.fresh(clock_.monotonic_now())) {
+  r.content_type = std::string(metrics::content_type(exposition.format));
+  r.headers.emplace_back("Vary", std::string(metrics::kVary));
+  if (exposition.gzip) r.headers.emplace_back("Content-Encoding", "gzip");
+  if (const std::string* body = render_cache_.fresh(clock_.monotonic_now(), exposition.slot())) {
     r.body = *body;
     return r;
   }
   const auto started = clock_.monotonic_now();
-  std::string body = metrics::render_metrics_text({collector_.get(), &metrics_});
-  r.body = render_cache_.store(std::move(body), started, clock_.monotonic_now());
+  const metrics::ProcessCollector process;  // process_*, read from /proc/self
+  std::string body = metrics::render_metrics({collector_.get(), &metrics_, &process}, exposition);
+  r.body = render_cache_.store(std::move(body), started, clock_.monotonic_now(), exposition.slot());
   return r;
 }
 

@@ -30,6 +30,7 @@ struct ExporterOptions {
   std::optional<std::string> config_path;  // re-read on reload; none: defaults only
   // Command-line overrides that win over the file on every (re)load.
   std::optional<std::string> listen_address;
+  std::optional<std::string> web_config_file;
   std::optional<config::ShardSpec> shard;
 };
 
@@ -65,7 +66,7 @@ class Exporter : public sources::StatusSource {
   void remove_source(const std::string& name);
   void sync_registered(sources::Source& source);
   void build_routes();
-  web::Response metrics_response();
+  web::Response metrics_response(const web::Request& request);
   // The 403 (API disabled) or 401 (no or wrong bearer token) to send, if any.
   std::optional<web::Response> refuse_registration(const web::Request& request) const;
   web::Response register_session(const web::Request& request);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,17 +15,22 @@ struct FetchRequest {
   std::string url;  // http://HOST:PORT/path or https://...
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::optional<std::string> ca_file;  // https: trust this CA (else the system store)
-  bool insecure = false;               // https: skip verification
-  std::chrono::milliseconds timeout{5000};
+  std::optional<std::string> ca_file;       // https: trust this CA (else the system store)
+  bool insecure = false;                    // https: skip verification (only when asked)
+  std::chrono::milliseconds timeout{5000};  // for the whole exchange
 };
 
 struct FetchResponse {
   unsigned status = 0;
   std::string body;
-  std::string error;  // set when no response was received
+  // Set when no response was received: what failed and why, for a person ("cannot connect
+  // to 127.0.0.1:9923: Connection refused"), never a source path or an error category.
+  std::string error;
 };
 
 FetchResponse http_fetch(const FetchRequest& request);
+
+// The value of an `Authorization` header for HTTP basic auth: "Basic base64(user:password)".
+std::string basic_authorization(std::string_view user, std::string_view password);
 
 }  // namespace wte::exporter

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "local/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::local {
 
@@ -15,7 +15,7 @@ DirWatcher::DirWatcher(boost::asio::io_context& io) : descriptor_(io) {}
 
 bool DirWatcher::open(std::string& error) {
   if (is_open()) return true;
-  UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  os::UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!fd.valid()) {
     error = std::string("inotify_init1: ") + std::strerror(errno);
     return false;

@@ -352,13 +352,13 @@ void LocalSource::tail(Entry& e, double now, PollErrors& errors) {
   if (may_finish(e, r, now)) finish(e, now);
 }
 
-// Final (the database's state, or the log's when there is no database) and read to the
-// end. Unless the log itself says it ended (renamed, or a final line), the log must also
-// have been quiet for a few polls: a final row may be written just before the last lines.
+// Final (the database's state, or the log's when there is no database) and its log complete:
+// master.log (the rename is cPanel's last step) read to its end. cPanel may write the final
+// row before the last lines, so a final state with .master.log still there is not the end,
+// however quiet the log. A session that never had a log ends once it has been quiet.
 bool LocalSource::may_finish(const Entry& e, const TailResult& r, double now) const {
   if (!e.session.is_final() || !r.at_end) return false;
-  if (!r.log_exists || r.renamed) return true;
-  if (log::is_final_state(e.session.log().info().state)) return true;
+  if (r.log_exists) return r.renamed;
   const double quiet_since = e.session.last_change_unix().value_or(e.first_seen);
   return now - quiet_since >= 3 * seconds(settings_.poll_interval);
 }
@@ -368,9 +368,10 @@ void LocalSource::finish(Entry& e, double now) {
   e.session.mark_finished(now);
   e.tailer.close();
   unwatch(e);
-  logger_.info(
-      "session finished; its log is closed",
-      {{"host", name_}, {"session", e.session.id()}, {"state", std::string(e.session.state())}});
+  logger_.info("session finished; its log is closed",
+               {{"host", name_},
+                {"session", e.session.id()},
+                {"state", std::string(e.session.state().value_or("unknown"))}});
 }
 
 // `up`: the sessions folder was read; `problem` is why not, or what went wrong without

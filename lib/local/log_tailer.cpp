@@ -106,7 +106,7 @@ void LogTailer::restart(sources::TrackedSession& session, double now_unix, TailR
 
 bool LogTailer::open_log(const Found& found, TailResult& result) {
   // O_NONBLOCK: a FIFO swapped in after the stat must not hang the event loop.
-  UniqueFd fd(::open(found.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  os::UniqueFd fd(::open(found.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd.valid()) {
     result.error = errno_text(found.path, "open", errno);
     return false;

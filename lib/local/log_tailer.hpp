@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "local/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 #include "sources/tracked_session.hpp"
 
 namespace wte::local {
@@ -52,7 +52,7 @@ class LogTailer {
 
   std::filesystem::path dir_;
   std::size_t chunk_bytes_;
-  UniqueFd fd_;
+  os::UniqueFd fd_;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 };

@@ -1,6 +1,6 @@
 #pragma once
 // The `sessions` table of whmxfer.sqlite, the list of transfer sessions cPanel keeps on a
-// WHM server (WHM-REFERENCE section 1). Opened read-only and never waited on for long:
+// WHM server (docs/LOG-FORMAT.md section 1). Opened read-only and never waited on for long:
 // cPanel owns the file, the exporter must never write it or hold cPanel up.
 #include <chrono>
 #include <filesystem>

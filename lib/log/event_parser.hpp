@@ -22,7 +22,7 @@ class EventParser {
 
   // Parses `line` (without its line terminator). Returns true and fills `event()` if the
   // line is a JSON object whose `contents` is an object holding a string `action`;
-  // false if the line is malformed (WHM-REFERENCE section 4).
+  // false if the line is malformed (docs/LOG-FORMAT.md section 4).
   bool parse(std::string_view line);
 
   const LogEvent& event() const noexcept { return event_; }

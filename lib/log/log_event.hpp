@@ -1,5 +1,5 @@
 #pragma once
-// One master-log line, decoded (WHM-REFERENCE section 3). The views point into the
+// One master-log line, decoded (docs/LOG-FORMAT.md section 3). The views point into the
 // parser's line buffer and stay valid only until the next line is parsed.
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 #include "log/session_model.hpp"
 
-#include "log/keyword_table.hpp"
-#include "log/session_state.hpp"
+#include "log/log_actions.hpp"
+#include "text/fnv1a.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::log {
@@ -43,45 +43,6 @@ void contribute(QueueCounts& q, const ItemRecord& item, std::int64_t sign) noexc
   q.altered_items += sign * item.altered_items;
 }
 
-// The actions of queue lines, classified once per line (see keyword_table.hpp).
-enum class QueueAction : std::uint8_t {
-  other,
-  queue_count,
-  queue_size,
-  child_failed,
-  start,
-  process_item,
-  start_item,
-  success_item,
-  warning_item,
-  failed_item
-};
-
-constexpr KeywordTable<QueueAction, 9> kQueueActions({{
-    {"queue_count", QueueAction::queue_count},
-    {"queue_size", QueueAction::queue_size},
-    {"child-failed", QueueAction::child_failed},
-    {"start", QueueAction::start},
-    {"process-item", QueueAction::process_item},
-    {"start-item", QueueAction::start_item},
-    {"success-item", QueueAction::success_item},
-    {"warning-item", QueueAction::warning_item},
-    {"failed-item", QueueAction::failed_item},
-}});
-
-// FNV-1a: a few instructions per byte on names of a few bytes; collisions only cost a
-// string comparison.
-std::uint64_t name_fingerprint(std::string_view name) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : name) h = (h ^ static_cast<std::uint8_t>(c)) * 1099511628211ull;
-  return h;
-}
-
-bool is_result(QueueAction a) noexcept {
-  return a == QueueAction::success_item || a == QueueAction::warning_item ||
-         a == QueueAction::failed_item;
-}
-
 std::optional<std::string> bounded(std::optional<std::string_view> s, std::size_t max) {
   if (!s) return std::nullopt;
   return text::bounded_utf8(*s, max);
@@ -118,7 +79,9 @@ std::size_t SessionModel::queue_index(std::string_view name) {
 ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
   // Most lines are about an item seen a line or two before: find it by a fingerprint of
   // its name as written (one comparison of strings, on a match), before hashing anything.
-  const std::uint64_t fingerprint = name_fingerprint(name);
+  // FNV-1a: a few instructions per byte on names of a few bytes; a collision only costs a
+  // string comparison.
+  const std::uint64_t fingerprint = text::fnv1a64(name);
   RecentItems& recent = recent_[queue];
   for (const RecentItem& r : recent.items) {
     // (A fresh slot has fingerprint 0 and no name: no name has that pair.)
@@ -151,45 +114,61 @@ void SessionModel::apply(const LogEvent& e) {
     if (!info_.started_at) info_.started_at = e.time;
     info_.last_event_at = e.time;
   }
+  const LogAction& action = log_action(e.action);
   if (e.queue) {
-    apply_queue_action(e, queue_index(*e.queue));
+    apply_queue_action(e, action.queue_effect, queue_index(*e.queue));
   } else {
-    apply_session_action(e);
+    apply_session_action(e, action);
   }
 }
 
-void SessionModel::apply_session_action(const LogEvent& e) {
-  if (auto next = state_after_action(e.action)) {
-    info_.state = std::string(*next);
+std::optional<std::string>* SessionModel::session_field(SessionField f) noexcept {
+  switch (f) {
+    case SessionField::initiator:
+      return &info_.initiator;
+    case SessionField::version:
+      return &info_.version;
+    case SessionField::remote_host:
+      return &info_.remote_host;
+    case SessionField::none:
+      break;
+  }
+  return nullptr;
+}
+
+void SessionModel::apply_session_action(const LogEvent& e, const LogAction& action) {
+  if (!action.session_state.empty()) {
+    info_.state = action.session_state;
     return;
   }
-  std::optional<std::string>* field = nullptr;
-  if (e.action == "initiator") field = &info_.initiator;
-  if (e.action == "version") field = &info_.version;
-  if (e.action == "remotehost") field = &info_.remote_host;
+  std::optional<std::string>* field = session_field(action.session_field);
   if (field && e.msg_kind == MsgKind::scalar) {
     *field = text::bounded_utf8(e.msg_scalar, limits_.max_text_bytes);
   }
 }
 
-void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
+void SessionModel::apply_queue_action(const LogEvent& e, QueueEffect effect, std::size_t q) {
   QueueCounts& counts = queues_[q].counts;
-  const QueueAction action = kQueueActions.find(e.action, QueueAction::other);
-  switch (action) {
-    case QueueAction::queue_count:
-    case QueueAction::queue_size:
+  switch (effect) {
+    case QueueEffect::items_total:
+    case QueueEffect::bytes_total:
       if (e.msg_kind != MsgKind::scalar) return;
       if (auto n = parse_count(e.msg_scalar)) {
-        (action == QueueAction::queue_count ? counts.items_total : counts.bytes_total) = n;
+        (effect == QueueEffect::items_total ? counts.items_total : counts.bytes_total) = n;
       }
       return;
-    case QueueAction::child_failed:
+    case QueueEffect::child_failure:
       ++counts.child_failures;
       return;
-    case QueueAction::other:
+    case QueueEffect::none:
+    case QueueEffect::worker_done:
       return;
-    default:
-      break;  // an action about one item
+    case QueueEffect::item_seen:
+    case QueueEffect::item_size:
+    case QueueEffect::item_succeeded:
+    case QueueEffect::item_warned:
+    case QueueEffect::item_failed:
+      break;  // an effect on one item
   }
   if (!e.item) return;
 
@@ -198,14 +177,14 @@ void SessionModel::apply_queue_action(const LogEvent& e, std::size_t q) {
   if (e.item_type && !e.item_type->empty() && rec.item_type != *e.item_type) {
     rec.item_type = text::bounded_utf8(*e.item_type, 256);
   }
-  if (action == QueueAction::start_item) {
+  if (effect == QueueEffect::item_size) {
     // msg is {"size": N} in newer logs and the size as a string in older ones.
     if (e.msg_kind == MsgKind::object && e.counts.size) rec.size = e.counts.size;
     if (e.msg_kind == MsgKind::scalar) {
       if (auto n = parse_count(e.msg_scalar)) rec.size = n;
     }
-  } else if (is_result(action)) {
-    apply_result(e, rec, action == QueueAction::failed_item, action == QueueAction::warning_item);
+  } else if (is_item_result(effect)) {
+    apply_result(e, rec, effect == QueueEffect::item_failed, effect == QueueEffect::item_warned);
   }
   contribute(counts, rec, +1);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The summary of one session's master log (WHM-REFERENCE section 4), built event by
+// The summary of one session's master log (docs/LOG-FORMAT.md section 4), built event by
 // event. Pure: it knows nothing of files, sockets or clocks.
 #include <array>
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -12,6 +12,10 @@
 #include "log/log_event.hpp"
 
 namespace wte::log {
+
+struct LogAction;  // log_actions.hpp
+enum class QueueEffect : std::uint8_t;
+enum class SessionField : std::uint8_t;
 
 enum class ItemStatus : std::uint8_t { started, succeeded, failed };
 std::string_view to_string(ItemStatus s) noexcept;
@@ -112,8 +116,9 @@ class SessionModel {
 
   std::size_t queue_index(std::string_view name);
   ItemRecord& item(std::size_t queue, std::string_view name);
-  void apply_session_action(const LogEvent& e);
-  void apply_queue_action(const LogEvent& e, std::size_t queue);
+  void apply_session_action(const LogEvent& e, const LogAction& action);
+  void apply_queue_action(const LogEvent& e, QueueEffect effect, std::size_t queue);
+  std::optional<std::string>* session_field(SessionField f) noexcept;
   // A result line (success-item, warning-item or failed-item) about `item`.
   void apply_result(const LogEvent& e, ItemRecord& item, bool failed, bool warning_line) const;
 

@@ -20,17 +20,6 @@ bool is_final_state(std::string_view name) noexcept {
   return name == state::kCompleted || name == state::kAborted || name == state::kFailed;
 }
 
-std::optional<std::string_view> state_after_action(std::string_view action) noexcept {
-  if (action == "start" || action == "resume") return state::kRunning;
-  if (action == "pausing") return state::kPausing;
-  if (action == "pause") return state::kPaused;
-  if (action == "aborting") return state::kAborting;
-  if (action == "abort") return state::kAborted;
-  if (action == "fail") return state::kFailed;
-  if (action == "complete") return state::kCompleted;
-  return std::nullopt;
-}
-
 std::string state_from_db_integer(long long value) {
   switch (value) {
     case 0:

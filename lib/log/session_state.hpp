@@ -1,7 +1,6 @@
 #pragma once
-// The names of transfer-session states (WHM-REFERENCE section 2). States are kept as
-// strings everywhere: a server may send a name we have never seen, and we keep it.
-#include <optional>
+// The names of transfer-session states (docs/LOG-FORMAT.md sections 1 and 2). States are
+// kept as strings everywhere: a server may send a name we have never seen, and we keep it.
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,10 +24,6 @@ std::span<const std::string_view> known_states() noexcept;
 
 // COMPLETED, ABORTED and FAILED: nothing more will be written.
 bool is_final_state(std::string_view name) noexcept;
-
-// The state a session is in from the log's point of view when this child-0 action (a
-// line without a queue) is the last one; nullopt for actions that do not change it.
-std::optional<std::string_view> state_after_action(std::string_view action) noexcept;
 
 // `sessions.state` integers of whmxfer.sqlite; unknown integers become "UNKNOWN_<n>".
 std::string state_from_db_integer(long long value);

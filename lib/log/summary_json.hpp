@@ -1,6 +1,6 @@
 #pragma once
 // The JSON document of a session summary (`progress --json`, `/api/v1/sessions`), with
-// the field names of WHM-REFERENCE section 4. Unknown values are null.
+// the field names of docs/LOG-FORMAT.md section 4. Unknown values are null.
 #include <string>
 
 #include "log/session_model.hpp"

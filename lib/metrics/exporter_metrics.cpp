@@ -73,6 +73,8 @@ struct ExporterMetrics::State {
   Family<Gauge>& reload_time =
       gauge(registry, "whm_transfer_config_last_reload_success_timestamp_seconds",
             "When the config was last loaded successfully.");
+  Family<Counter>& scrapes = counter(registry, "whm_transfer_scrapes_total",
+                                     "Responses of /metrics, by format and content encoding.");
   Family<Gauge>& build_info =
       gauge(registry, "whm_transfer_exporter_build_info", "Always 1; the exporter's version.");
 
@@ -105,6 +107,12 @@ struct ExporterMetrics::State {
     return c;
   }
 
+  // Family::Add returns the existing series for known labels.
+  Counter& scrape(const Exposition& e) {
+    return scrapes.Add({{"format", std::string(format_name(e.format))},
+                        {"encoding", std::string(encoding_name(e.gzip))}});
+  }
+
   void forget(std::string_view name) {
     const auto it = hosts.find(name);
     if (it == hosts.end()) return;
@@ -128,6 +136,9 @@ ExporterMetrics::ExporterMetrics(std::string_view version, std::string_view revi
     state_->dropped.Add({{"limit", std::string(limit)}});
   }
   state_->reload_ok.Add({}).Set(0);
+  for (const auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
+    for (const bool gzip : {false, true}) state_->scrape(Exposition{format, gzip});
+  }
 }
 
 ExporterMetrics::~ExporterMetrics() = default;
@@ -176,6 +187,10 @@ void ExporterMetrics::dropped(std::string_view limit, std::uint64_t count) {
 
 void ExporterMetrics::database_read(std::string_view path, bool ok) {
   state_->database_up.Add({{"path", label_value(path)}}).Set(ok ? 1 : 0);
+}
+
+void ExporterMetrics::record_scrape(const Exposition& exposition) {
+  state_->scrape(exposition).Increment();
 }
 
 void ExporterMetrics::set_reload(bool ok, double unix_time) {

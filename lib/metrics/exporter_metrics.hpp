@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sources/recorder.hpp"
+#include "metrics/negotiation.hpp"
 
 namespace wte::metrics {
 
@@ -48,6 +49,8 @@ class ExporterMetrics : public prometheus::Collectable, public sources::Recorder
   void dropped(std::string_view limit, std::uint64_t count) override;
   void database_read(std::string_view path, bool ok) override;
 
+  // One /metrics response in that format and encoding.
+  void record_scrape(const Exposition& exposition);
   // The outcome of a config (re)load at `unix_time`; the success timestamp moves only on success.
   void set_reload(bool ok, double unix_time);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -73,12 +74,19 @@ struct Families {
       "whm_transfer_host_tls_insecure", "1 when tls_insecure_skip_verify is set for the host.");
   std::size_t host_sessions =
       set.define("whm_transfer_host_sessions", "Sessions watched on the host.");
+  std::size_t host_log_access =
+      set.define("whm_transfer_host_log_access",
+                 "1 for how the host's running logs are read: active_log (.master.log at once), "
+                 "master_log_at_once (older servers), waits_for_end (the log comes when the "
+                 "session ends).");
   std::size_t state =
       set.define("whm_transfer_session_state",
                  "1 for the session's state (the API's when known, else the log's), "
-                 "0 for every other known state.");
-  std::size_t log_state = set.define("whm_transfer_session_log_state",
-                                     "1 for the session's state according to its log alone.");
+                 "0 for every other state cPanel stores.");
+  std::size_t log_state =
+      set.define("whm_transfer_session_log_state",
+                 "1 for the session's state according to its log alone, 0 for every other "
+                 "state a log can show.");
   std::size_t info = set.define("whm_transfer_session_info",
                                 "Always 1; the session's initiator, version and remote host.");
   std::size_t start = set.define("whm_transfer_session_start_timestamp_seconds",
@@ -91,6 +99,13 @@ struct Families {
       set.define("whm_transfer_session_log_lines", "Well-formed lines of the session's log.");
   std::size_t log_malformed = set.define("whm_transfer_session_log_malformed_lines",
                                          "Malformed lines of the session's log.");
+  std::size_t waiting_for_end =
+      set.define("whm_transfer_session_log_waiting_for_end",
+                 "1 while the server holds the log request until the session ends (it does not "
+                 "serve the log being written): the counts arrive then.");
+  std::size_t pending_bytes =
+      set.define("whm_transfer_session_pending_bytes",
+                 "Bytes of an unfinished last line of the session's log (being written).");
   std::size_t queue_first = define_queue_families();
   std::size_t item_failed = set.define("whm_transfer_item_failed",
                                        "1 for an item whose last result failed; failure holds the "
@@ -114,21 +129,39 @@ double flag(bool b) {
 
 void add_host(Families& f, const sources::HostView& h) {
   const Labels labels{{"host", label_value(h.name)}};
-  f.set.add(f.host_up, labels, flag(h.up));
+  // Not polled yet: up is not known, so it is not exported (a 0 would fire alerts).
+  if (h.polled) f.set.add(f.host_up, labels, flag(h.up));
+  if (!h.log_access.empty() && h.log_access != "unknown") {
+    f.set.add(f.host_log_access, with(labels, "access", std::string(h.log_access)), 1.0);
+  }
   if (h.last_success_unix) f.set.add(f.host_last_success, labels, *h.last_success_unix);
   f.set.add(f.host_tls_insecure, labels, flag(h.tls_insecure));
   f.set.add(f.host_sessions, labels, static_cast<double>(h.sessions));
 }
 
-// One series per known state, plus the session's own when we have never heard of it.
-void add_one_hot(Families& f, std::size_t family, const Labels& base, std::string_view state) {
-  bool known = false;
-  for (const std::string_view k : log::known_states()) {
+// The states a source can produce, so that no series is always 0 (docs/LOG-FORMAT.md).
+// What cPanel stores and the API reports (and whmxfer.sqlite's integers map to):
+constexpr std::array<std::string_view, 9> kStoredStates = {
+    log::state::kPending,   log::state::kReachedMaxMem, log::state::kRunning,
+    log::state::kPausing,   log::state::kAborting,      log::state::kPaused,
+    log::state::kCompleted, log::state::kAborted,       log::state::kFailed};
+// What a log alone can say (state_after_action, PENDING before any): never REACHEDMAXMEM,
+// never the documented-only TRANSFER_*/RESTORE_* names.
+constexpr std::array<std::string_view, 8> kLogStates = {
+    log::state::kPending, log::state::kRunning,   log::state::kPausing, log::state::kAborting,
+    log::state::kPaused,  log::state::kCompleted, log::state::kAborted, log::state::kFailed};
+
+// One series per state of `states`, plus the session's own when it is not among them (a
+// documented-only or unknown name a server reported), at 1.
+void add_one_hot(Families& f, std::size_t family, const Labels& base, std::string_view state,
+                 std::span<const std::string_view> states) {
+  bool listed = false;
+  for (const std::string_view k : states) {
     const bool is = k == state;
-    known = known || is;
+    listed = listed || is;
     f.set.add(family, with(base, "state", std::string(k)), flag(is));
   }
-  if (!known) f.set.add(family, with(base, "state", label_value(state)), 1.0);
+  if (!listed) f.set.add(family, with(base, "state", label_value(state)), 1.0);
 }
 
 std::string optional_label(const std::optional<std::string>& v) {
@@ -137,8 +170,10 @@ std::string optional_label(const std::optional<std::string>& v) {
 
 void add_session_gauges(Families& f, const Labels& base, const sources::SessionView& s) {
   const log::SessionInfo& info = s.model.info();
-  add_one_hot(f, f.state, base, s.state());
-  add_one_hot(f, f.log_state, base, info.state);
+  // Unknown (not polled yet, host never reached): no state series at all, rather than a
+  // made-up PENDING.
+  if (const auto state = s.state()) add_one_hot(f, f.state, base, *state, kStoredStates);
+  if (s.log_read) add_one_hot(f, f.log_state, base, info.state, kLogStates);
   Labels info_labels = base;
   info_labels.push_back({"initiator", optional_label(info.initiator)});
   info_labels.push_back({"version", optional_label(info.version)});
@@ -149,6 +184,8 @@ void add_session_gauges(Families& f, const Labels& base, const sources::SessionV
   if (s.last_change_unix) f.set.add(f.last_change, base, *s.last_change_unix);
   f.set.add(f.log_lines, base, static_cast<double>(info.lines));
   f.set.add(f.log_malformed, base, static_cast<double>(info.malformed_lines));
+  f.set.add(f.waiting_for_end, base, flag(s.waiting_for_end));
+  f.set.add(f.pending_bytes, base, static_cast<double>(info.pending_bytes));
 }
 
 void add_queues(Families& f, const Labels& base, const log::SessionModel& model) {

@@ -17,6 +17,7 @@
 #include "log/session_state.hpp"
 #include "log/summary_json.hpp"
 #include "progress/progress_report.hpp"
+#include "progress/status_printer.hpp"
 
 namespace wte::progress {
 
@@ -121,26 +122,6 @@ void print_result(const log::MasterLog& log, const Options& o, std::ostream& out
     out << render_report(log.model(), r);
   }
 }
-
-// Redraws the status block in place on a terminal, or prints it again when it changed.
-class StatusPrinter {
- public:
-  StatusPrinter(std::ostream& out, bool terminal) : out_(out), terminal_(terminal) {}
-  void show(const std::string& status) {
-    if (status == last_) return;
-    if (terminal_ && lines_ > 0) out_ << "\033[" << lines_ << "A\033[J";
-    out_ << status << std::flush;
-    if (!terminal_) out_ << "\n";
-    lines_ = static_cast<std::size_t>(std::count(status.begin(), status.end(), '\n'));
-    last_ = status;
-  }
-
- private:
-  std::ostream& out_;
-  bool terminal_;
-  std::string last_;
-  std::size_t lines_ = 0;
-};
 
 int follow_file(const Options& o, CommandIo io) {
   Fd fd(::open(o.path.c_str(), O_RDONLY | O_CLOEXEC));

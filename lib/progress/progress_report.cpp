@@ -190,7 +190,10 @@ std::string render_report(const log::SessionModel& model, const ReportOptions& o
 }
 
 int exit_status(const log::SessionModel& model) {
-  const std::string& state = model.info().state;
+  return exit_status(model.info().state, model);
+}
+
+int exit_status(std::string_view state, const log::SessionModel& model) {
   if (state == log::state::kFailed || state == log::state::kAborted) return 1;
   if (state != log::state::kCompleted) return 3;
   for (const auto& q : model.queues()) {

@@ -35,5 +35,7 @@ std::string render_status(const log::SessionModel& model, std::size_t bar_width 
 // 0 completed with no failed item; 1 completed with failed items, FAILED or ABORTED;
 // 3 still running, pending or paused.
 int exit_status(const log::SessionModel& model);
+// The same, for the session's `state` when it is known from elsewhere (the API).
+int exit_status(std::string_view state, const log::SessionModel& model);
 
 }  // namespace wte::progress

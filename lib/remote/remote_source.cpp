@@ -1,8 +1,10 @@
 #include "remote/remote_source.hpp"
 
+#include <optional>
 #include <set>
 #include <tuple>
 
+#include "log/session_state.hpp"
 #include "logging/logger.hpp"
 #include "sources/poll_schedule.hpp"
 
@@ -32,7 +34,8 @@ RemoteSource::RemoteSource(const sources::SourceContext& context, RemoteSettings
       settings_(std::move(settings)),
       limiter_(limiter),
       tls_contexts_(tls_contexts),
-      client_(make_client()),
+      client_(make_client(settings_.endpoint)),
+      wait_client_(make_client(wait_endpoint())),
       timer_(context.io) {
   recorder_.host_added(name());
   watch_sessions();
@@ -41,10 +44,21 @@ RemoteSource::RemoteSource(const sources::SourceContext& context, RemoteSettings
 RemoteSource::~RemoteSource() {
   timer_.cancel();
   if (client_) client_->cancel_all();
+  if (wait_client_) wait_client_->cancel_all();
 }
 
-std::unique_ptr<whm::WhmClient> RemoteSource::make_client() {
-  auto client = std::make_unique<whm::WhmClient>(io_, settings_.endpoint, tls_contexts_);
+// The endpoint of the requests that wait for a session's end: the long deadline, and a
+// connection of its own for each at once.
+whm::Endpoint RemoteSource::wait_endpoint() const {
+  whm::Endpoint e = settings_.endpoint;
+  e.timeout = settings_.log_wait_timeout;
+  e.max_connections = settings_.max_sessions;
+  e.extra_connection_after = std::chrono::milliseconds(0);
+  return e;
+}
+
+std::unique_ptr<whm::WhmClient> RemoteSource::make_client(const whm::Endpoint& endpoint) {
+  auto client = std::make_unique<whm::WhmClient>(io_, endpoint, tls_contexts_);
   // The recorder outlives the sources; the name is copied: a reload may rename nothing, but
   // the observer must not reach into a destroyed source either.
   client->on_tls_handshake(
@@ -80,11 +94,23 @@ void RemoteSource::set_registered_sessions(const std::vector<std::string>& ids) 
 
 void RemoteSource::update_settings(RemoteSettings settings) {
   const bool endpoint_changed = !same_endpoint(settings.endpoint, settings_.endpoint);
+  const bool wait_changed = endpoint_changed ||
+                            settings.log_wait_timeout != settings_.log_wait_timeout ||
+                            settings.max_sessions != settings_.max_sessions;
   settings_ = std::move(settings);
   if (endpoint_changed) {
     // In-flight requests of the old pool complete with a cancel error, counted once.
     client_->cancel_all();
-    client_ = make_client();
+    client_ = make_client(settings_.endpoint);
+    log_access_ = HostLogAccess();
+  }
+  if (wait_changed) {
+    // A held request abandoned here keeps its worker busy on the server until the session
+    // ends; only a change of the endpoint or of the wait itself does that.
+    ++wait_generation_;
+    for (auto& [id, e] : sessions_) e.wait_sent.reset();
+    wait_client_->cancel_all();
+    wait_client_ = make_client(wait_endpoint());
   }
   watch_sessions();
 }
@@ -102,6 +128,7 @@ void RemoteSource::stop() {
   running_ = false;
   timer_.cancel();
   client_->cancel_all();
+  wait_client_->cancel_all();
 }
 
 void RemoteSource::schedule(std::chrono::milliseconds delay) {
@@ -120,7 +147,13 @@ void RemoteSource::start_round() {
   in_round_ = true;
   std::vector<std::string> active;
   for (const auto& [id, e] : sessions_) {
-    if (!e.session.finished_at()) active.push_back(id);
+    if (e.session.finished_at()) continue;
+    active.push_back(id);
+    if (e.wait_sent) {
+      log_access_.wait_pending(
+          std::chrono::duration_cast<std::chrono::milliseconds>(round_.started - *e.wait_sent),
+          settings_.endpoint.timeout);
+    }
   }
   if (active.empty()) {
     finish_round();
@@ -142,16 +175,40 @@ void RemoteSource::poll_session(const std::string& id) {
   });
 }
 
-void RemoteSource::fetch_log(const std::string& id) {
-  limiter_.acquire([weak = weak_from_this(), id](RequestLimiter::Permit permit) {
+// A request for `logfile` with the normal deadline, as part of the round.
+void RemoteSource::fetch_log(const std::string& id, std::string_view logfile) {
+  const bool active = logfile != "master.log";
+  limiter_.acquire([weak = weak_from_this(), id, active](RequestLimiter::Permit permit) {
     auto self = weak.lock();
     if (!self) return;
     auto held = std::make_shared<RequestLimiter::Permit>(std::move(permit));
-    self->client_->fetch_session_log(id, [weak, id, held](whm::Result<whm::LogBody> r) {
-      *held = RequestLimiter::Permit();
-      if (auto s = weak.lock()) s->on_log(id, std::move(r));
-    });
+    self->client_->fetch_session_log(
+        id,
+        [weak, id, held, active](whm::Result<whm::LogBody> r) {
+          *held = RequestLimiter::Permit();
+          auto s = weak.lock();
+          if (!s) return;
+          if (active)
+            s->on_active_log(id, std::move(r));
+          else
+            s->on_final_log(id, std::move(r));
+        },
+        active ? ".master.log" : "master.log");
   });
+}
+
+// master.log for a running session: the server may hold it until the session ends. Sent
+// outside the round, the request limiter and the normal pool, with its own long deadline,
+// and never while an earlier one may still be held (next_log_request).
+void RemoteSource::start_wait(Entry& e) {
+  e.wait_sent = clock_.monotonic_now();
+  wait_client_->fetch_session_log(e.session.id(),
+                                  [weak = weak_from_this(), id = e.session.id(),
+                                   generation = wait_generation_](whm::Result<whm::LogBody> r) {
+                                    auto s = weak.lock();
+                                    if (s && generation == s->wait_generation_)
+                                      s->on_wait_answer(id, std::move(r));
+                                  });
 }
 
 void RemoteSource::on_state(const std::string& id, whm::Result<std::string> result) {
@@ -166,34 +223,90 @@ void RemoteSource::on_state(const std::string& id, whm::Result<std::string> resu
     return;
   }
   e->session.set_api_state(std::move(result).value());
-  fetch_log(id);
-}
-
-void RemoteSource::on_log(const std::string& id, whm::Result<whm::LogBody> result) {
-  if (!result.ok()) {
-    on_error(id, result.error());
-    session_done();
-    return;
-  }
-  if (Entry* e = sessions_.find(id)) {
-    sources::TrackedSession& s = e->session;
-    const double now = clock_.unix_now();
-    sources::IngestReport report = s.ingest_whole_log(result.value().log, now);
-    if (report.reset) {
-      logger_.warn("session log changed under us (shorter or different); read again from byte 0",
-                   {{"host", name()}, {"session", id}});
-    }
-    s.set_last_error("");
-    // A final state was seen before this fetch: the log is now read to its end.
-    if (s.is_final()) {
-      report += s.finish_log();
-      s.mark_finished(now);
-      logger_.info("session finished; no longer polled",
-                   {{"host", name()}, {"session", id}, {"state", std::string(s.state())}});
-    }
-    recorder_.ingested(name(), report);
+  switch (next_log_request(e->session.is_final(), log_access_.access(), e->wait_sent.has_value())) {
+    case LogRequest::none:
+      break;
+    case LogRequest::active_log:
+      return fetch_log(id, ".master.log");
+    case LogRequest::final_log:
+      return fetch_log(id, "master.log");
+    case LogRequest::wait_for_end:
+      start_wait(*e);
+      break;
   }
   session_done();
+}
+
+void RemoteSource::on_active_log(const std::string& id, whm::Result<whm::LogBody> result) {
+  Entry* e = sessions_.find(id);
+  if (result.ok()) {
+    log_access_.active_log_answered();
+    if (e) ingest(*e, result.value().log);
+  } else if (result.error().reason == whm::ErrorReason::api) {
+    // Not found, or a name this server refuses: the session has just ended, or the running
+    // log cannot be read here. Either way master.log tells, and it is not an error.
+    if (e && !e->wait_sent) start_wait(*e);
+  } else {
+    on_error(id, result.error());
+  }
+  session_done();
+}
+
+void RemoteSource::on_final_log(const std::string& id, whm::Result<whm::LogBody> result) {
+  if (!result.ok()) {
+    on_error(id, result.error());
+  } else if (Entry* e = sessions_.find(id)) {
+    ingest(*e, result.value().log);
+    if (e->session.is_final()) finish(*e);
+  }
+  session_done();
+}
+
+void RemoteSource::on_wait_answer(const std::string& id, whm::Result<whm::LogBody> result) {
+  Entry* e = sessions_.find(id);
+  if (!e || !e->wait_sent) return;  // dropped by a reload meanwhile
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.monotonic_now() - *e->wait_sent);
+  e->wait_sent.reset();
+  if (!result.ok()) {
+    if (!running_) return;  // cancelled by stop()
+    // Outside the round: counted and shown, but the host's up-ness is its state calls'.
+    const whm::ApiError& error = result.error();
+    recorder_.request_failed(name(), whm::to_string(error.reason));
+    e->session.set_last_error(std::string(whm::to_string(error.reason)) + ": " + error.message);
+    logger_.warn("waiting for the end of a session's log failed; asked again at the next poll",
+                 {{"host", name()},
+                  {"session", id},
+                  {"reason", std::string(whm::to_string(error.reason))},
+                  {"error", error.message}});
+    return;
+  }
+  const auto& log = result.value().log;
+  ingest(*e, log);
+  log_access_.wait_answered(took, settings_.endpoint.timeout,
+                            log::is_final_state(e->session.log().info().state));
+  if (e->session.is_final()) finish(*e);
+}
+
+void RemoteSource::ingest(Entry& e, std::string_view log) {
+  sources::IngestReport report = e.session.ingest_whole_log(log, clock_.unix_now());
+  if (report.reset) {
+    logger_.warn("session log changed under us (shorter or different); read again from byte 0",
+                 {{"host", name()}, {"session", e.session.id()}});
+  }
+  e.session.set_last_error("");
+  recorder_.ingested(name(), report);
+}
+
+// Final, and its log read to the end: the last line is parsed even without its newline,
+// and the session is no longer polled.
+void RemoteSource::finish(Entry& e) {
+  recorder_.ingested(name(), e.session.finish_log());
+  e.session.mark_finished(clock_.unix_now());
+  logger_.info("session finished; no longer polled",
+               {{"host", name()},
+                {"session", e.session.id()},
+                {"state", std::string(e.session.state().value_or("unknown"))}});
 }
 
 void RemoteSource::on_error(const std::string& id, const whm::ApiError& error) {
@@ -240,12 +353,16 @@ void RemoteSource::for_each_host(const std::function<void(const sources::HostVie
   sources::HostView v = status_.view(name(), "remote");
   v.tls_insecure = settings_.endpoint.tls_insecure_skip_verify;
   v.sessions = sessions_.size();
+  v.log_access = to_string(log_access_.access());
+  v.log_access_description = describe(log_access_.access());
   visit(v);
 }
 
 void RemoteSource::for_each_session(
     const std::function<void(const sources::SessionView&)>& visit) const {
-  sessions_.for_each_view(name(), visit);
+  sessions_.for_each_view(name(), visit, [](const Entry& e, sources::SessionView& v) {
+    v.waiting_for_end = e.wait_sent.has_value();
+  });
 }
 
 }  // namespace wte::remote

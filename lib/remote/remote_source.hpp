@@ -1,9 +1,11 @@
 #pragma once
 // One WHM server polled over its API for the sessions it watches (configured and registered):
-// every interval, for each session not yet finished, get_transfer_session_state then
-// fetch_transfer_session_log, the new bytes fed to the session's engine. All on the event
-// loop; never blocks; a slow or failing host only delays itself (its requests have
-// deadlines, it backs off alone).
+// every interval, for each session not yet finished, get_transfer_session_state, then its log
+// the way this server allows (log_access.hpp): `.master.log` while the session runs,
+// `master.log` once it has ended, or, where the running log cannot be read, one `master.log`
+// request held by the server until the end. The new bytes go to the session's engine. All
+// on the event loop; never blocks; a slow or failing host only delays itself (its requests
+// have deadlines, it backs off alone).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "log/master_log.hpp"
+#include "remote/log_access.hpp"
 #include "remote/request_limiter.hpp"
 #include "sources/host_status.hpp"
 #include "sources/session_set.hpp"
@@ -27,6 +30,8 @@ struct RemoteSettings {
   std::chrono::milliseconds interval{15000};
   std::chrono::milliseconds initial_delay{0};  // spreads the hosts' first polls
   std::chrono::milliseconds finished_retention{std::chrono::hours(24)};
+  // The deadline of a master.log request that the server holds until the session ends.
+  std::chrono::milliseconds log_wait_timeout{std::chrono::hours(48)};
   log::EngineLimits engine_limits;
   std::size_t max_sessions = 1000;
 };
@@ -58,6 +63,8 @@ class RemoteSource final : public sources::Source,
     Entry(const std::string& host, const std::string& id, const log::EngineLimits& limits)
         : session(host, id, limits) {}
     sources::TrackedSession session;
+    // When the master.log request that the server may still hold was sent (at most one).
+    std::optional<sources::Clock::Monotonic::time_point> wait_sent;
   };
   struct Round {
     sources::Clock::Monotonic::time_point started;
@@ -66,14 +73,20 @@ class RemoteSource final : public sources::Source,
     sources::PollProblem first_error;
   };
 
-  std::unique_ptr<whm::WhmClient> make_client();
+  std::unique_ptr<whm::WhmClient> make_client(const whm::Endpoint& endpoint);
+  whm::Endpoint wait_endpoint() const;
   void watch_sessions();
   void schedule(std::chrono::milliseconds delay);
   void start_round();
   void poll_session(const std::string& id);
-  void fetch_log(const std::string& id);
+  void fetch_log(const std::string& id, std::string_view logfile);
+  void start_wait(Entry& e);
   void on_state(const std::string& id, whm::Result<std::string> result);
-  void on_log(const std::string& id, whm::Result<whm::LogBody> result);
+  void on_active_log(const std::string& id, whm::Result<whm::LogBody> result);
+  void on_final_log(const std::string& id, whm::Result<whm::LogBody> result);
+  void on_wait_answer(const std::string& id, whm::Result<whm::LogBody> result);
+  void ingest(Entry& e, std::string_view log);
+  void finish(Entry& e);
   void on_error(const std::string& id, const whm::ApiError& error);
   void session_done();
   void finish_round();
@@ -87,6 +100,11 @@ class RemoteSource final : public sources::Source,
   RequestLimiter& limiter_;
   whm::TlsContextCache& tls_contexts_;
   std::unique_ptr<whm::WhmClient> client_;
+  // Its own pool for master.log requests that wait for a session's end: each holds a
+  // connection for as long as the session runs, and must not starve the state calls.
+  std::unique_ptr<whm::WhmClient> wait_client_;
+  std::uint64_t wait_generation_ = 0;  // of wait_client_: answers of a replaced one are ignored
+  HostLogAccess log_access_;
   boost::asio::steady_timer timer_;
   sources::SessionSet<Entry> sessions_;
   sources::HostStatus status_;

@@ -18,6 +18,7 @@ Result<RemoteSettings> remote_settings(const config::HostConfig& host, const con
   s.endpoint.ca_file = host.ca_file;
   s.endpoint.tls_insecure_skip_verify = host.tls_insecure_skip_verify;
   s.endpoint.timeout = host.timeout;
+  s.log_wait_timeout = host.log_wait_timeout;
   s.endpoint.max_response_bytes = config.limits.max_response_bytes;
   s.sessions = host.sessions;
   s.interval = config.poll_interval;

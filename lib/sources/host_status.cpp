@@ -40,6 +40,7 @@ HostView HostStatus::view(std::string_view name, std::string_view kind) const {
   v.last_poll_duration_seconds = last_duration_;
   v.last_error_reason = reason_;
   v.last_error_message = message_;
+  v.polled = polled();
   return v;
 }
 

@@ -90,14 +90,27 @@ class SessionSet {
     newly_refused_ = 0;
   }
 
-  void for_each_view(std::string_view host,
-                     const std::function<void(const SessionView&)>& visit) const {
+  // `decorate` adds what only the source knows to each view.
+  void for_each_view(std::string_view host, const std::function<void(const SessionView&)>& visit,
+                     const std::function<void(const Entry&, SessionView&)>& decorate = {}) const {
     for (const auto& [id, e] : entries_) {
       const TrackedSession& s = e.session;
       std::optional<std::string_view> api;
       if (s.api_state()) api = *s.api_state();
-      visit(SessionView{host, id, api, s.log().model(), s.last_change_unix(),
-                        s.finished_at().has_value(), s.last_error()});
+      SessionView v{host,
+                    id,
+                    api,
+                    s.log().model(),
+                    s.last_change_unix(),
+                    s.finished_at().has_value(),
+                    s.last_error()};
+      v.log_read = s.log_read();
+      if (!v.state()) {
+        v.unknown_reason = s.last_error();
+        if (v.unknown_reason.empty()) v.unknown_reason = "not polled yet";
+      }
+      if (decorate) decorate(e, v);
+      visit(v);
     }
   }
 

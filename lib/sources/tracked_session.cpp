@@ -19,17 +19,19 @@ IngestReport report_of(std::uint64_t bytes, const log::LinesAdded& lines) {
 TrackedSession::TrackedSession(std::string host, std::string id, log::EngineLimits limits)
     : host_(std::move(host)), id_(std::move(id)), limits_(limits), log_(limits) {}
 
-std::string_view TrackedSession::state() const noexcept {
+std::optional<std::string_view> TrackedSession::state() const noexcept {
   std::optional<std::string_view> api;
   if (api_state_) api = *api_state_;
-  return effective_state(api, log_.info().state);
+  return effective_state(api, log_.info().state, log_read_);
 }
 
 bool TrackedSession::is_final() const noexcept {
-  return log::is_final_state(state());
+  const auto s = state();
+  return s && log::is_final_state(*s);
 }
 
 IngestReport TrackedSession::feed(std::string_view bytes, double now_unix) {
+  log_read_ = true;
   if (bytes.empty()) return {};
   const log::LinesAdded lines = log_.feed(bytes);
   fingerprint_.append(bytes);

@@ -40,9 +40,10 @@ class TrackedSession {
 
   const std::optional<std::string>& api_state() const noexcept { return api_state_; }
   void set_api_state(std::string state) { api_state_ = std::move(state); }
-  // The API's state when known, else the log's.
-  std::string_view state() const noexcept;
+  // The API's state when known, else the log's once it was read, else unknown.
+  std::optional<std::string_view> state() const noexcept;
   bool is_final() const noexcept;
+  bool log_read() const noexcept { return log_read_; }
 
   // Final, read to the end, no longer polled: when it was marked so.
   std::optional<double> finished_at() const noexcept { return finished_at_; }
@@ -60,6 +61,7 @@ class TrackedSession {
   log::MasterLog log_;
   LogFingerprint fingerprint_;
   std::uint64_t resets_ = 0;
+  bool log_read_ = false;
   std::optional<double> last_change_;
   std::optional<std::string> api_state_;
   std::optional<double> finished_at_;

@@ -120,7 +120,12 @@ void session_cells(HtmlOut& h, const sources::SessionView& s, std::size_t rows, 
   h.raw("<td").attr("rowspan", span).raw("><code>").text(s.session_id).raw("</code></td>");
   h.raw("<td").attr("rowspan", span).raw("><strong");
   locate(h, w, "state");
-  h.attr("data-value", s.state()).raw(">").text(s.state()).raw("</strong>");
+  const std::string_view state = s.state().value_or("unknown");
+  h.attr("data-value", state).raw(">").text(state).raw("</strong>");
+  if (!s.state()) h.raw(" <span class=\"muted\">(").text(s.unknown_reason).raw(")</span>");
+  if (s.waiting_for_end) {
+    h.raw(" <span class=\"muted\">log available when the session ends</span>");
+  }
   const log::SessionInfo& info = s.model.info();
   if (s.api_state && *s.api_state != info.state) {
     h.raw(" <span class=\"muted\">(log: ").text(info.state).raw(")</span>");

@@ -52,7 +52,15 @@ void write_session(Writer& w, const sources::SessionView& s) {
   else
     w.Null();
   key(w, "state");
-  str(w, s.state());
+  if (const auto state = s.state()) {
+    str(w, *state);
+  } else {
+    w.Null();
+    key(w, "state_unknown_reason");
+    str(w, s.unknown_reason);
+  }
+  key(w, "waiting_for_end");
+  w.Bool(s.waiting_for_end);
   key(w, "finished");
   w.Bool(s.finished);
   opt_number(w, "last_change", s.last_change_unix);

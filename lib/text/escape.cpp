@@ -28,13 +28,6 @@ void append_html_escaped(std::string& out, std::string_view s) {
   }
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  append_html_escaped(out, s);
-  return out;
-}
-
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -5,8 +5,7 @@
 
 namespace wte::text {
 
-// For HTML text and attribute values: & < > " ' are replaced by entities.
-std::string html_escape(std::string_view s);
+// For HTML text and attribute values (status::HtmlOut): & < > " ' are replaced by entities.
 void append_html_escaped(std::string& out, std::string_view s);
 
 // A value that fits on one terminal line: control characters shown as \n, \t, \xNN.

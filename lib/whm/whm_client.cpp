@@ -309,22 +309,23 @@ void WhmClient::get_session_state(std::string session_id,
   });
 }
 
-void WhmClient::fetch_session_log(std::string session_id,
-                                  std::function<void(Result<LogBody>)> done) {
-  core_->submit(log_request_target(session_id), [weak = std::weak_ptr<Core>(core_),
-                                                 done = std::move(done)](Result<RawResponse> r) {
-    auto core = weak.lock();
-    if (!core) return;
-    Result<LogBody> out = r.ok() ? parse_log_response(std::move(r.value().body), r.value().status,
-                                                      r.value().content_type)
-                                 : Result<LogBody>(std::move(r).error());
-    if (!out.ok()) {
-      ApiError error = std::move(out).error();
-      core->redact_error(error);
-      return done(std::move(error));
-    }
-    done(std::move(out));
-  });
+void WhmClient::fetch_session_log(std::string session_id, std::function<void(Result<LogBody>)> done,
+                                  std::string_view logfile) {
+  core_->submit(log_request_target(session_id, logfile),
+                [weak = std::weak_ptr<Core>(core_), done = std::move(done)](Result<RawResponse> r) {
+                  auto core = weak.lock();
+                  if (!core) return;
+                  Result<LogBody> out =
+                      r.ok() ? parse_log_response(std::move(r.value().body), r.value().status,
+                                                  r.value().content_type)
+                             : Result<LogBody>(std::move(r).error());
+                  if (!out.ok()) {
+                    ApiError error = std::move(out).error();
+                    core->redact_error(error);
+                    return done(std::move(error));
+                  }
+                  done(std::move(out));
+                });
 }
 
 void WhmClient::cancel_all() {

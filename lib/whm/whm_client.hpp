@@ -43,8 +43,11 @@ class WhmClient {
   // name the server sends).
   void get_session_state(std::string session_id, std::function<void(Result<std::string>)> done);
 
-  // fetch_transfer_session_log with logfile=master.log: the whole log.
-  void fetch_session_log(std::string session_id, std::function<void(Result<LogBody>)> done);
+  // fetch_transfer_session_log: the whole of `logfile` (docs/LOG-FORMAT.md, section 2:
+  // master.log blocks while the session runs on current servers; .master.log is the log
+  // being written).
+  void fetch_session_log(std::string session_id, std::function<void(Result<LogBody>)> done,
+                         std::string_view logfile = "master.log");
 
   // Stops every queued and running request; their callbacks report a timeout-reason error
   // "... cancelled". Idle connections are closed. The client stays usable.

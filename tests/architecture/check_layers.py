@@ -11,17 +11,18 @@ import sys
 ALLOWED = {
     "text": set(),
     "error": set(),
+    "os": set(),
     "log": {"text"},
     "logging": {"text"},
     "progress": {"log", "text", "error"},
-    "config": {"text", "error"},
+    "config": {"text", "error", "os"},
     "whm": {"text", "error"},
     "web": {"text", "error"},
     "sources": {"log", "text", "error", "whm"},
     "metrics": {"sources", "log", "text", "error"},
     "status": {"sources", "log", "text", "error"},
     "remote": {"sources", "whm", "config", "log", "logging", "text", "error"},
-    "local": {"sources", "config", "log", "logging", "text", "error"},
+    "local": {"sources", "config", "log", "logging", "text", "error", "os"},
     "exporter": None,  # the wiring: anything
 }
 

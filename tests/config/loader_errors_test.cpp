@@ -58,7 +58,8 @@ TEST_CASE("unknown keys name the allowed keys and the closest one") {
   CHECK(e.starts_with("t.yml:5:5: hosts[0].timeout_s: unknown key (did you mean \"timeout\"?)"));
   CHECK(contains(e,
                  "allowed keys here: name, url, user, token_file, token_env, "
-                 "token_credential, ca_file, tls_insecure_skip_verify, timeout, sessions"));
+                 "token_credential, ca_file, tls_insecure_skip_verify, timeout, "
+                 "log_wait_timeout, sessions"));
 
   e = only_error("local: {enabled: true, frobnicate: 1}\n");
   CHECK(e.starts_with("t.yml:1:24: local.frobnicate: unknown key; allowed keys here: "));

@@ -98,6 +98,10 @@ local:
   CHECK(c.allow_insecure_token_permissions);
   REQUIRE(c.api_token.has_value());
   CHECK(*c.api_token == TokenSource{TokenSource::Kind::env, "WTE_API_TOKEN"});
+  CHECK(c.api_token->written_at.file == "t.yml");
+  CHECK(c.api_token->written_at.line == 12);
+  CHECK(c.api_token->written_at.column == 21);
+  CHECK(c.api_token->written_at.key == "api.bearer_token_env");
   CHECK(c.limits.max_line_bytes == 64 * 1024);
   CHECK(c.limits.max_response_bytes == 1'000'000'000);
   CHECK(c.limits.max_sessions_per_host == 10);
@@ -166,6 +170,12 @@ hosts:
   CHECK(h2.sessions.empty());
 
   CHECK(c.hosts[2].token == TokenSource{TokenSource::Kind::credential, "whm3.token"});
+  // Where each token source is written, for the messages of a token that cannot be read.
+  CHECK(h.token.written_at.file == "t.yml");
+  CHECK(h.token.written_at.key == "hosts[0].token_file");
+  CHECK(h.token.written_at.line > 0);
+  CHECK(h2.token.written_at.key == "hosts[1].token_env");
+  CHECK(h2.token.written_at.line > h.token.written_at.line);
   CHECK(c.hosts[2].host == "192.0.2.3");
   CHECK(c.hosts[2].sessions.empty());
 }

@@ -151,3 +151,31 @@ TEST_CASE("the process environment is the default") {
   CHECK(env.get("WTE_CONFIG_TEST_SURELY_UNSET_VARIABLE") == std::nullopt);
   CHECK(env.get("PATH").has_value());
 }
+
+TEST_CASE("a token source from the config: errors start with file:line:col and key") {
+  wte::test::TempDir dir;
+  const auto env = fake_env({});
+  const std::string missing = (dir.path() / "missing").string();
+  TokenSource source{Kind::file, missing, {"tok.yml", 7, 17, "hosts[1].token_file"}};
+  auto r = load(source, env);
+  CHECK(r.error == "tok.yml:7:17: hosts[1].token_file: cannot open token file " + missing +
+                       ": No such file or directory");
+  source = TokenSource{Kind::env, "WTE_NOT_SET", {"tok.yml", 2, 20, "api.bearer_token_env"}};
+  CHECK(load(source, env).error ==
+        "tok.yml:2:20: api.bearer_token_env: environment variable WTE_NOT_SET is not set");
+  // Where it was written does not make it another secret.
+  CHECK(source == TokenSource{Kind::env, "WTE_NOT_SET"});
+}
+
+TEST_CASE("secret files: spaces kept, the trailing line break dropped, the mode checked") {
+  wte::test::TempDir dir;
+  auto r = wte::config::load_secret_file(dir.write("auth", "user:correct horse \r\n", 0600), false);
+  REQUIRE(r.ok());
+  CHECK(r.token->reveal() == "user:correct horse ");
+  const std::string loose = dir.write("loose", "user:pw\n", 0644);
+  r = wte::config::load_secret_file(loose, false);
+  CHECK(r.error.find("file " + loose + " has mode 0644") == 0);
+  CHECK(wte::config::load_secret_file(loose, true).ok());
+  r = wte::config::load_secret_file((dir.path() / "none").string(), false);
+  CHECK(r.error.find("cannot open file ") == 0);
+}

@@ -306,6 +306,19 @@ class PrometheusEndToEndTest(unittest.TestCase):
         self.assertEqual(self.scalar('count by () (whm_transfer_session_state'
                                      '{host=~".*", session=~".*", state="COMPLETED"} == 1)'), 6)
 
+    def test_7_prometheus_negotiated_openmetrics_and_gzip(self):
+        """Prometheus asks for OpenMetrics and gzip on every scrape: the exporter served
+        exactly that (its own count), and Prometheus' OpenMetrics parser kept the units."""
+        negotiated = 'whm_transfer_scrapes_total{format="openmetrics",encoding="gzip"}'
+        wait_for(lambda: self.prometheus.query(f"{negotiated} > 0")[1], timeout=30,
+                 interval=0.5, what="OpenMetrics+gzip scrapes counted")
+        self.assertEqual(self.scalar(f'sum(up{{job="{JOB}"}})'), 1)
+        metadata = self.prometheus.api("metadata",
+                                       metric="whm_transfer_host_poll_duration_seconds")
+        units = {m.get("unit") for m in metadata.get("whm_transfer_host_poll_duration_seconds",
+                                                      [])}
+        self.assertEqual(units, {"seconds"}, metadata)
+
     @classmethod
     def tearDownClass(cls):
         print(f"\n{cls.__name__}: {time.monotonic() - cls.started:.1f} s", file=sys.stderr)

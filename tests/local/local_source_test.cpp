@@ -205,14 +205,19 @@ TEST_CASE("FAILED and ABORTED sessions finish too; descriptors of finished sessi
   check_matches_disk(h, tree);
 }
 
-TEST_CASE("a final row before the log ends: the session waits for the log to end or go quiet") {
+// Regression: a session whose row said final was finished once its log went quiet, so
+// lines cPanel wrote after the row (before the rename) were never read.
+TEST_CASE("a final row before the log ends: lines after it are read until master.log appears") {
   TempDir dir;
   SessionTree tree(tree_spec(dir.path(), 1));
   tree.advance(0, 10);
-  Harness h(dir.path());  // poll_interval 5 s: "quiet" is 15 s without growth
+  Harness h(dir.path());
   h.source->poll_now();
-  tree.table().set_state(tree.id(0), 200, 1598991100);  // FAILED, say cPanel
+  tree.table().set_state(tree.id(0), 100, 1598991100);  // COMPLETED, says the database
   h.now += 1;
+  h.source->poll_now();
+  CHECK_FALSE(h.sessions()[tree.id(0)].finished);
+  h.now += 3600;  // however long it stays quiet, .master.log is not the end of the log
   h.source->poll_now();
   CHECK_FALSE(h.sessions()[tree.id(0)].finished);
   tree.advance(0, 5);  // the last lines arrive after the row
@@ -220,12 +225,25 @@ TEST_CASE("a final row before the log ends: the session waits for the log to end
   h.source->poll_now();
   CHECK_FALSE(h.sessions()[tree.id(0)].finished);
   CHECK(h.sessions()[tree.id(0)].summary == summary_of_file(tree.log_path(0)));
-  h.now += 16;
+  tree.finish_all();  // the rest, and the rename to master.log
+  h.now += 1;
   h.source->poll_now();
   const auto s = h.sessions()[tree.id(0)];
   CHECK(s.finished);
-  CHECK(s.api_state == "FAILED");
   CHECK(s.summary == summary_of_file(tree.log_path(0)));
+}
+
+TEST_CASE("a final session that never had a log finishes once it has been quiet") {
+  TempDir dir;
+  SessionTree tree(tree_spec(dir.path(), 1));
+  Harness h(dir.path());  // poll_interval 5 s: "quiet" is 15 s
+  tree.table().set_state(tree.id(0), 200, 1'700'000'000);  // FAILED before any log
+  h.source->poll_now();
+  CHECK_FALSE(h.sessions()[tree.id(0)].finished);
+  h.now += 16;
+  h.source->poll_now();
+  CHECK(h.sessions()[tree.id(0)].finished);
+  CHECK(h.sessions()[tree.id(0)].api_state == "FAILED");
 }
 
 TEST_CASE("truncation and replacement of a session's log are resets, counted") {
@@ -331,8 +349,9 @@ TEST_CASE("a locked or corrupt database: sessions come from the folders, said on
     saved = wte::local::testing::read_file(db_file);
     wte::local::testing::write_file(db_file, std::string(4096, 'x'));
   }
-  // A session that appears while the database cannot be read is found from its folder.
-  wte::local::testing::write_file(dir.path() / "newsession_from_folder" / ".master.log",
+  // A session that appears while the database cannot be read is found from its folder
+  // (ended: its log is master.log).
+  wte::local::testing::write_file(dir.path() / "newsession_from_folder" / "master.log",
                                   wte::test::fixture_log("openapi-2020-failed-root.log"));
   tree.advance(1, 9);
   h.source->poll_now();
@@ -343,7 +362,7 @@ TEST_CASE("a locked or corrupt database: sessions come from the folders, said on
   const auto& fresh = seen["newsession_from_folder"];
   CHECK_FALSE(fresh.api_state.has_value());  // the log's own state
   CHECK(fresh.finished);                     // the log says FAILED and is read to its end
-  CHECK(fresh.summary == summary_of_file(dir.path() / "newsession_from_folder" / ".master.log"));
+  CHECK(fresh.summary == summary_of_file(dir.path() / "newsession_from_folder" / "master.log"));
   CHECK(seen[tree.id(1)].summary == summary_of_file(tree.log_path(1)));  // others unaffected
   CHECK(seen[tree.id(0)].summary == summary_of_file(tree.log_path(0)));
   CHECK(h.db_up(dir.path()) == 0.0);

@@ -22,6 +22,8 @@ struct FakeHost {
   std::string last_error_message;
   bool tls_insecure = false;
   std::size_t sessions = 0;
+  bool polled = true;
+  std::string log_access;
 };
 
 struct FakeSession {
@@ -32,6 +34,9 @@ struct FakeSession {
   std::optional<double> last_change;
   bool finished = false;
   std::string last_error;
+  bool log_read = true;  // false with no api_state: the state is unknown
+  std::string unknown_reason;
+  bool waiting_for_end = false;
 };
 
 class FakeStatusSource : public sources::StatusSource {
@@ -73,6 +78,8 @@ class FakeStatusSource : public sources::StatusSource {
       v.last_error_message = h.last_error_message;
       v.tls_insecure = h.tls_insecure;
       v.sessions = h.sessions;
+      v.polled = h.polled;
+      v.log_access = h.log_access;
       visit(v);
     }
   }
@@ -82,8 +89,12 @@ class FakeStatusSource : public sources::StatusSource {
     for (const FakeSession& s : sessions) {
       std::optional<std::string_view> api;
       if (s.api_state) api = *s.api_state;
-      visit(sources::SessionView{s.host, s.id, api, s.log.model(), s.last_change, s.finished,
-                                 s.last_error});
+      sources::SessionView v{s.host,        s.id,       api,         s.log.model(),
+                             s.last_change, s.finished, s.last_error};
+      v.log_read = s.log_read;
+      v.unknown_reason = s.unknown_reason;
+      v.waiting_for_end = s.waiting_for_end;
+      visit(v);
     }
   }
 };

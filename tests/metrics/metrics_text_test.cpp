@@ -16,6 +16,8 @@
 #include "log/log_builder.hpp"
 #include "metrics/exporter_metrics.hpp"
 #include "metrics/fake_status_source.hpp"
+#include "metrics/gzip.hpp"
+#include "metrics/process_collector.hpp"
 #include "metrics/session_collector.hpp"
 #include "support/test_files.hpp"
 #include "text/utf8.hpp"
@@ -198,4 +200,133 @@ TEST_CASE("the promtool check can fail (it is not a no-op)") {
   const PromtoolResult r =
       promtool_check("# TYPE whm_transfer_broken counter\nwhm_transfer_broken{a=\"x} 1\n");
   CHECK(r.exit_code != 0);
+}
+
+TEST_CASE("the process_* metrics are promtool-clean next to the others") {
+  wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
+  const wte::metrics::ProcessCollector process;
+  const std::string text = wte::metrics::render_metrics_text({&m, &process});
+  for (const char* name : {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+                           "process_virtual_memory_bytes ", "process_open_fds ", "process_max_fds ",
+                           "process_start_time_seconds "}) {
+    CAPTURE(name);
+    CHECK(text.find(std::string("\n") + name) != std::string::npos);
+  }
+  const PromtoolResult r = promtool_check(text);
+  INFO("promtool said:\n", r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.empty());
+}
+
+namespace {
+
+prometheus::ClientMetric labelled(std::string name, std::string value) {
+  prometheus::ClientMetric m;
+  m.label = {{std::move(name), std::move(value)}};
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("OpenMetrics: _total on counters' samples only, # UNIT, unknown, # EOF") {
+  using prometheus::MetricFamily;
+  using prometheus::MetricType;
+  std::vector<MetricFamily> families;
+  MetricFamily counter{
+      "whm_transfer_log_read_bytes_total", "Log bytes fed to the engine.", MetricType::Counter, {}};
+  auto c = labelled("host", "h\"1\n");
+  c.counter.value = 1024;
+  counter.metric.push_back(c);
+  families.push_back(counter);
+  MetricFamily bare_counter{
+      "wte_events", "Help with \\ and \"quotes\"\nand a line.", MetricType::Counter, {}};
+  prometheus::ClientMetric b;
+  b.counter.value = 3;
+  b.timestamp_ms = 1700000000123;
+  bare_counter.metric.push_back(b);
+  families.push_back(bare_counter);
+  MetricFamily gauge{"whm_transfer_queue_progress_ratio", "", MetricType::Gauge, {}};
+  auto g = labelled("queue", "RESTORE");
+  g.gauge.value = std::nan("");
+  gauge.metric.push_back(g);
+  families.push_back(gauge);
+  MetricFamily untyped{"wte_thing", "", MetricType::Untyped, {}};
+  prometheus::ClientMetric u;
+  u.untyped.value = -std::numeric_limits<double>::infinity();
+  untyped.metric.push_back(u);
+  families.push_back(untyped);
+  MetricFamily h{
+      "whm_transfer_host_poll_duration_seconds", "Poll duration.", MetricType::Histogram, {}};
+  auto hm = labelled("host", "h1");
+  hm.histogram.sample_count = 5;
+  hm.histogram.sample_sum = 0.42;
+  hm.histogram.bucket = {{1, 0.05}, {3, 1}, {5, 2.5}};
+  h.metric.push_back(hm);
+  families.push_back(h);
+  MetricFamily s{"wte_latency_seconds", "", MetricType::Summary, {}};
+  prometheus::ClientMetric sm;
+  sm.summary.sample_count = 9;
+  sm.summary.sample_sum = 12.25;
+  sm.summary.quantile = {{0.5, 1.5}, {1, 7}};
+  s.metric.push_back(sm);
+  families.push_back(s);
+
+  CHECK(wte::metrics::serialize_openmetrics(families) ==
+        "# HELP whm_transfer_log_read_bytes Log bytes fed to the engine.\n"
+        "# TYPE whm_transfer_log_read_bytes counter\n"
+        "# UNIT whm_transfer_log_read_bytes bytes\n"
+        "whm_transfer_log_read_bytes_total{host=\"h\\\"1\\n\"} 1024\n"
+        "# HELP wte_events Help with \\\\ and \\\"quotes\\\"\\nand a line.\n"
+        "# TYPE wte_events counter\n"
+        "wte_events_total 3 1700000000.123\n"
+        "# TYPE whm_transfer_queue_progress_ratio gauge\n"
+        "# UNIT whm_transfer_queue_progress_ratio ratio\n"
+        "whm_transfer_queue_progress_ratio{queue=\"RESTORE\"} NaN\n"
+        "# TYPE wte_thing unknown\n"
+        "wte_thing -Inf\n"
+        "# HELP whm_transfer_host_poll_duration_seconds Poll duration.\n"
+        "# TYPE whm_transfer_host_poll_duration_seconds histogram\n"
+        "# UNIT whm_transfer_host_poll_duration_seconds seconds\n"
+        "whm_transfer_host_poll_duration_seconds_bucket{host=\"h1\",le=\"0.05\"} 1\n"
+        "whm_transfer_host_poll_duration_seconds_bucket{host=\"h1\",le=\"1.0\"} 3\n"
+        "whm_transfer_host_poll_duration_seconds_bucket{host=\"h1\",le=\"2.5\"} 5\n"
+        "whm_transfer_host_poll_duration_seconds_bucket{host=\"h1\",le=\"+Inf\"} 5\n"
+        "whm_transfer_host_poll_duration_seconds_sum{host=\"h1\"} 0.42\n"
+        "whm_transfer_host_poll_duration_seconds_count{host=\"h1\"} 5\n"
+        "# TYPE wte_latency_seconds summary\n"
+        "# UNIT wte_latency_seconds seconds\n"
+        "wte_latency_seconds{quantile=\"0.5\"} 1.5\n"
+        "wte_latency_seconds{quantile=\"1.0\"} 7\n"
+        "wte_latency_seconds_sum 12.25\n"
+        "wte_latency_seconds_count 9\n"
+        "# EOF\n");
+  CHECK(wte::metrics::serialize_openmetrics({}) == "# EOF\n");
+}
+
+TEST_CASE("OpenMetrics of a whole hostile scrape: no _created, promtool parses it") {
+  const auto src = busy_source();
+  wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
+  m.add_host("h1");
+  m.observe_poll("h1", 0.42);
+  const wte::metrics::SessionCollector c(src);
+  const wte::metrics::ProcessCollector process;
+  const std::string om = wte::metrics::render_metrics(
+      {&c, &m, &process}, {wte::metrics::ExpositionFormat::openmetrics, false});
+  CHECK(wte::text::is_valid_utf8(om));
+  CHECK(om.ends_with("\n# EOF\n"));
+  CHECK(om.find("_created") == std::string::npos);
+  CHECK(om.find("# TYPE whm_transfer_host_errors counter\n") != std::string::npos);
+  CHECK(om.find("# TYPE process_cpu_seconds counter\n# UNIT process_cpu_seconds seconds\n") !=
+        std::string::npos);
+  CHECK(om.find("\nprocess_cpu_seconds_total ") != std::string::npos);
+  // promtool reads the text format only: it must parse this (exit 1 is a parse error), and
+  // may only complain that counters' families are not named *_total, as OpenMetrics wants.
+  const PromtoolResult r = promtool_check(om);
+  INFO("promtool said:\n", r.output);
+  CHECK(r.exit_code != 1);
+  CHECK(r.output.find("error while linting") == std::string::npos);
+
+  const std::string gz =
+      wte::metrics::render_metrics({&c, &m}, {wte::metrics::ExpositionFormat::text, true});
+  CHECK(wte::metrics::gzip_decompress(gz) == wte::metrics::render_metrics_text({&c, &m}));
 }

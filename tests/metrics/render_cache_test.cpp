@@ -42,3 +42,16 @@ TEST_CASE("an instant render is not reused; clear() and a clock going back end r
   cache.clear();
   CHECK(cache.fresh(t0 + 2500ms) == nullptr);
 }
+
+TEST_CASE("each slot keeps its own body and age; clear() empties them all") {
+  RenderCache cache(4.0, 1s);
+  cache.store("text", t0, t0 + 10ms, 0);
+  cache.store("openmetrics+gzip", t0, t0 + 100ms, 3);
+  CHECK(*cache.fresh(t0 + 20ms, 0) == "text");
+  CHECK(cache.fresh(t0 + 20ms, 1) == nullptr);  // never rendered
+  CHECK(*cache.fresh(t0 + 200ms, 3) == "openmetrics+gzip");
+  CHECK(cache.fresh(t0 + 200ms, 0) == nullptr);  // slot 0's 40 ms are over
+  CHECK(cache.fresh(t0 + 200ms, RenderCache::kSlots) == nullptr);
+  cache.clear();
+  CHECK(cache.fresh(t0 + 200ms, 3) == nullptr);
+}

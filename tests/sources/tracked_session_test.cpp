@@ -69,8 +69,12 @@ TEST_CASE("same beginning but different bytes before the offset is a reset too")
   CHECK(s.log().info().state == "ABORTED");
 }
 
-TEST_CASE("state: the API's when known, else the log's; final states") {
+TEST_CASE("state: the API's when known, else the log's once read, else unknown") {
   TrackedSession s("h", "id");
+  CHECK_FALSE(s.state());  // never PENDING before anything is known
+  CHECK_FALSE(s.is_final());
+  s.ingest_whole_log("", 0.5);
+  CHECK(s.state() == "PENDING");  // an empty log: the log says PENDING
   s.ingest_whole_log(R"({"contents":{"action":"start"}})"
                      "\n",
                      1.0);

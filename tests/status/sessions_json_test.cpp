@@ -73,7 +73,22 @@ TEST_CASE("sessions: fields, and the summary is exactly summary_json's document"
   }
   CHECK(sessions[0]["summary"]["queues"]["RESTORE"]["items_failed"].GetInt() == 1);
   CHECK(sessions[1]["summary"]["queues"]["RESTORE"]["dangerous_items"].GetInt() == 1);
-  CHECK(s0.MemberCount() == 8);
+  CHECK(s0.MemberCount() == 9);
+  CHECK_FALSE(s0["waiting_for_end"].GetBool());
+}
+
+TEST_CASE("a session whose state is unknown says so, with the reason") {
+  FakeStatusSource src;
+  src.add_host("h1");
+  auto& s = src.add_session("h1", "s1", "");
+  s.log_read = false;
+  s.unknown_reason = "connect: connection refused";
+  s.waiting_for_end = true;
+  const auto doc = parse(wte::status::sessions_json(src));
+  const auto& s0 = doc["sessions"][0];
+  CHECK(s0["state"].IsNull());
+  CHECK(str(s0["state_unknown_reason"]) == "connect: connection refused");
+  CHECK(s0["waiting_for_end"].GetBool());
 }
 
 TEST_CASE("hosts: every field, unknown times are null") {

@@ -2,10 +2,15 @@
 
 #include <doctest/doctest.h>
 
-TEST_CASE("HTML escaping covers text and attributes") {
-  CHECK(wte::text::html_escape("<script>alert(\"x\" & 'y')</script>") ==
-        "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
-  CHECK(wte::text::html_escape("plain") == "plain");
+#include <string>
+
+TEST_CASE("HTML escaping covers text and attributes, and appends") {
+  std::string out = "<p>";
+  wte::text::append_html_escaped(out, "<script>alert(\"x\" & 'y')</script>");
+  CHECK(out == "<p>&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
+  out.clear();
+  wte::text::append_html_escaped(out, "plain");
+  CHECK(out == "plain");
 }
 
 TEST_CASE("printable shows control characters") {

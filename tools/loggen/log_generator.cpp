@@ -7,6 +7,7 @@
 
 #include "account_plan.hpp"
 #include "json_text.hpp"
+#include "log/log_actions.hpp"
 
 namespace wte::loggen {
 
@@ -29,11 +30,9 @@ namespace {
 constexpr std::string_view kTransfer = "TRANSFER";
 constexpr std::string_view kRestore = "RESTORE";
 
-// What an item line does to its item: the generator's own truth, not a parse of the line.
+// The numbers an item line gives its item: the generator's own truth, not a parse of the
+// line. Whether the line is a result, and which, is its action's (lib/log/log_actions.hpp).
 struct ItemEffect {
-  bool result = false;
-  bool failed = false;
-  bool warning_action = false;
   std::optional<std::int64_t> size;
   std::int64_t warnings = 0, skipped = 0, dangerous = 0, altered = 0;
 };
@@ -79,15 +78,9 @@ void contribute(ExpectedQueue& q, const Contribution& c, std::int64_t sign) {
   q.altered_items += sign * c.altered;
 }
 
-std::optional<std::string> state_after(std::string_view action) {
-  if (action == "start" || action == "resume") return "RUNNING";
-  if (action == "pausing") return "PAUSING";
-  if (action == "pause") return "PAUSED";
-  if (action == "aborting") return "ABORTING";
-  if (action == "abort") return "ABORTED";
-  if (action == "fail") return "FAILED";
-  if (action == "complete") return "COMPLETED";
-  return std::nullopt;
+// An item line that gives its item a result (success, warning or failure).
+bool is_result_line(const Pending& p) {
+  return p.effect && log::is_item_result(log::log_action(p.action).queue_effect);
 }
 
 // A worker: one child number of one queue, running one item's lines at a time.
@@ -281,7 +274,7 @@ struct LogGenerator::Impl {
     while (glued && s.busy()) {
       Pending p = std::move(s.lines.front());
       s.lines.pop_front();
-      if (p.queue == kTransfer && p.effect && p.effect->result) ++transfer_results;
+      if (p.queue == kTransfer && is_result_line(p)) ++transfer_results;
       glued = p.glue_next;
       ready.push_back(std::move(p));
     }
@@ -403,8 +396,6 @@ struct LogGenerator::Impl {
                                                random));
     }
     p.msg = json_object(std::move(msg), random);
-    p.effect->result = true;
-    p.effect->failed = true;
     p.effect->size = a.size;
     return p;
   }
@@ -447,8 +438,6 @@ struct LogGenerator::Impl {
     if (!l) msg.emplace_back("size", std::to_string(a.size));
     p.msg = json_object(std::move(msg), random);
     ItemEffect& e = *p.effect;
-    e.result = true;
-    e.warning_action = p.action == "warning-item";
     if (!l) e.size = a.size;
     e.warnings = r.warnings;
     e.skipped = r.skipped_items;
@@ -545,6 +534,20 @@ struct LogGenerator::Impl {
     return expected.queues.size() - 1;
   }
 
+  std::optional<std::string>* session_field(log::SessionField f) {
+    switch (f) {
+      case log::SessionField::initiator:
+        return &expected.initiator;
+      case log::SessionField::version:
+        return &expected.version;
+      case log::SessionField::remote_host:
+        return &expected.remote_host;
+      case log::SessionField::none:
+        break;
+    }
+    return nullptr;
+  }
+
   void account_for(const Pending& p, const std::string& line) {
     ++expected.lines;
     expected.bytes += line.size() + 1;
@@ -552,21 +555,23 @@ struct LogGenerator::Impl {
       if (!expected.started_at) expected.started_at = now;
       expected.last_event_at = now;
     }
+    // What the action does comes from the log's vocabulary; what the item amounts to from
+    // the generator's own plan (p.effect), not from a parse of the line.
+    const log::LogAction& action = log::log_action(p.action);
     if (p.queue.empty()) {
-      if (auto s = state_after(p.action)) expected.state = *s;
-      if (p.action == "initiator") expected.initiator = p.session_value;
-      if (p.action == "version") expected.version = p.session_value;
-      if (p.action == "remotehost") expected.remote_host = p.session_value;
+      if (!action.session_state.empty()) expected.state = action.session_state;
+      if (auto* field = session_field(action.session_field)) *field = p.session_value;
       return;
     }
     const std::size_t qi = queue_index(p.queue);
     ExpectedQueue& q = expected.queues[qi];
-    if (p.action == "queue_count" || p.action == "queue_size") {
+    const log::QueueEffect effect = action.queue_effect;
+    if (effect == log::QueueEffect::items_total || effect == log::QueueEffect::bytes_total) {
       const auto n = std::stoll(p.msg.substr(p.msg[0] == '"' ? 1 : 0));
-      (p.action == "queue_count" ? q.items_total : q.bytes_total) = n;
+      (effect == log::QueueEffect::items_total ? q.items_total : q.bytes_total) = n;
       return;
     }
-    if (p.action == "child-failed") ++q.child_failures;
+    if (effect == log::QueueEffect::child_failure) ++q.child_failures;
     if (!p.effect) return;
     auto [it, inserted] = truth[qi].try_emplace(p.item);
     if (inserted) ++q.items_started;
@@ -574,15 +579,15 @@ struct LogGenerator::Impl {
     const ItemEffect& e = *p.effect;
     contribute(q, c, -1);
     if (e.size) c.size = e.size;
-    if (e.result) {
+    if (log::is_item_result(effect)) {
       c.finished = true;
-      c.failed = e.failed;
+      c.failed = effect == log::QueueEffect::item_failed;
       c.warnings = e.warnings;
       c.skipped = e.skipped;
       c.dangerous = e.dangerous;
       c.altered = e.altered;
-      c.had_warnings =
-          e.warning_action || e.warnings > 0 || e.skipped > 0 || e.dangerous > 0 || e.altered > 0;
+      c.had_warnings = effect == log::QueueEffect::item_warned || e.warnings > 0 || e.skipped > 0 ||
+                       e.dangerous > 0 || e.altered > 0;
     }
     contribute(q, c, +1);
   }

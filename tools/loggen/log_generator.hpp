@@ -1,6 +1,6 @@
 #pragma once
-// A realistic master-log generator (WHM-REFERENCE section 3) for tests, benchmarks and the
-// simulator. It streams the log line by line, deterministic for a seed (no clocks), and
+// A realistic master-log generator (docs/LOG-FORMAT.md section 3) for tests, benchmarks and
+// the simulator. It streams the log line by line, deterministic for a seed (no clocks), and
 // keeps the truth about what it wrote (`expected()`), so tests can check the engine.
 #include <cstddef>
 #include <cstdint>
@@ -38,7 +38,7 @@ struct LogSpec {
 // "modern", "legacy", "mixed"; nullopt for anything else.
 std::optional<LogSpec::Style> parse_style(std::string_view name) noexcept;
 
-// What the lines written so far amount to, with the meaning of WHM-REFERENCE section 4.
+// What the lines written so far amount to, with the meaning of docs/LOG-FORMAT.md section 4.
 struct ExpectedQueue {
   std::string name;
   std::optional<std::int64_t> items_total;

@@ -1,5 +1,5 @@
 #pragma once
-// Transfer-session ids the way cPanel makes them (WHM-REFERENCE section 1): up to 15
+// Transfer-session ids the way cPanel makes them (docs/LOG-FORMAT.md section 1): up to 15
 // characters of the source host, 5 of the initiator, a UTC stamp, reduced to [0-9A-Za-z_],
 // padded with random alphanumerics to 36 characters.
 #include <cstdint>

@@ -14,7 +14,7 @@ namespace wte::session_tree {
 
 namespace {
 
-// The columns cPanel's table has (WHM-REFERENCE section 1).
+// The columns cPanel's table has (docs/LOG-FORMAT.md section 1).
 constexpr const char* kCreateTable =
     "CREATE TABLE IF NOT EXISTS sessions (sessionid TEXT PRIMARY KEY, initiator TEXT, "
     "creator TEXT, pid INTEGER, version TEXT, target_host TEXT, source_host TEXT, "

@@ -1,5 +1,5 @@
 #pragma once
-// A transfer_sessions folder the way cPanel writes it on a WHM server (WHM-REFERENCE
+// A transfer_sessions folder the way cPanel writes it on a WHM server (docs/LOG-FORMAT.md
 // section 1), for tests and the demo: whmxfer.sqlite with the real `sessions` table, one
 // folder per session whose `.master.log` grows line by line (loggen), the `state` column
 // moving PENDING -> RUNNING -> the end state, and the log renamed to `master.log` at the end.

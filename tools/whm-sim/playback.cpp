@@ -4,23 +4,15 @@
 
 #include <cmath>
 
+#include "log/log_actions.hpp"
+
 namespace wte::whmsim {
 
 namespace {
 
-std::string_view state_after_action(std::string_view action) {
-  if (action == "start" || action == "resume") return "RUNNING";
-  if (action == "pausing") return "PAUSING";
-  if (action == "pause") return "PAUSED";
-  if (action == "aborting") return "ABORTING";
-  if (action == "abort") return "ABORTED";
-  if (action == "fail") return "FAILED";
-  if (action == "complete") return "COMPLETED";
-  return {};
-}
-
 struct LineFacts {
-  std::string_view action;
+  const log::LogAction* action = nullptr;  // the row of its action (one that does nothing if
+                                           // unknown); null: not a log line
   bool has_queue = false;
   bool transfer_queue = false;
 };
@@ -36,13 +28,7 @@ LineFacts facts(std::string_view line) {
   const auto a = c->value.FindMember("action");
   const auto q = c->value.FindMember("queue");
   if (a == c->value.MemberEnd() || !a->value.IsString()) return f;
-  static const std::string_view kActions[] = {"start",    "resume", "pausing", "pause",
-                                              "aborting", "abort",  "fail",    "complete"};
-  for (auto known : kActions) {
-    if (known == std::string_view(a->value.GetString(), a->value.GetStringLength())) {
-      f.action = known;
-    }
-  }
+  f.action = &log::log_action(std::string_view(a->value.GetString(), a->value.GetStringLength()));
   f.has_queue = q != c->value.MemberEnd() && q->value.IsString();
   f.transfer_queue = f.has_queue && std::string_view(q->value.GetString()) == "TRANSFER";
   return f;
@@ -58,8 +44,13 @@ Playback::Playback(std::string log, double lines_per_second, Clock::time_point s
     const std::size_t nl = text_.find('\n', at);
     const std::size_t end = nl == std::string::npos ? text_.size() : nl + 1;
     const LineFacts f = facts(std::string_view(text_).substr(at, end - at));
-    if (!f.has_queue && !f.action.empty()) state = std::string(state_after_action(f.action));
-    if (f.transfer_queue && f.action == "complete") transfer_done = true;
+    if (f.action && !f.has_queue && !f.action->session_state.empty()) {
+      state = std::string(f.action->session_state);
+    }
+    // The first TRANSFER worker done with its queue: TRANSFER is over.
+    if (f.action && f.transfer_queue && f.action->queue_effect == log::QueueEffect::worker_done) {
+      transfer_done = true;
+    }
     line_ends_.push_back(end);
     state_after_.push_back(state);
     transfer_done_after_.push_back(transfer_done);

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace wte::local {
+namespace wte::os {
 
 class UniqueFd {
  public:
@@ -32,4 +32,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace wte::local
+}  // namespace wte::os
