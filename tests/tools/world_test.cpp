@@ -85,6 +85,17 @@ std::string data_log(const SimReply& r) {
   return std::string(d["data"]["log"].GetString(), d["data"]["log"].GetStringLength());
 }
 
+int result_of(const SimReply& r) {
+  const auto d = parse(r.response.body);
+  REQUIRE_FALSE(d.HasParseError());
+  const auto& result = d["metadata"]["result"];
+  return result.IsString() ? std::stoi(result.GetString()) : result.GetInt();
+}
+
+std::string reason_of(const SimReply& r) {
+  return parse(r.response.body)["metadata"]["reason"].GetString();
+}
+
 bool is_normal(const SimReply& r) {
   return r.response.status == 200 && !r.never && !r.held && r.delay == 0ms && !r.cut_body_at &&
          !parse(r.response.body).HasParseError();
@@ -191,12 +202,17 @@ TEST_CASE("every fault changes the answer, and clearing it restores the normal o
   CHECK(f.fetch(0, "A", t0 + 1h).never);
   cleared();
 
-  f.fault("hang_fetch_until_end", "", "", "sim1");  // waits even on a host answering at once
+  // As no_dotted, whatever the host's log access: even one answering master.log at once.
+  f.fault("hang_fetch_until_end", "", "", "sim1");
+  f.fault("hang_fetch_until_end", "", "A");
   REQUIRE_FALSE(f.world.set_log_access("sim1", "old").has_value());
   CHECK(is_normal(f.state(1, "C")));
   CHECK(f.fetch(1, "C").held);
   CHECK(f.fetch(1, "C", t0 + 1h).response.status == 200);  // ended: answered, whole log
   CHECK(data_log(f.fetch(1, "C", t0 + 1h)) == f.log_c);
+  CHECK(reason_of(f.read(1, "C")).starts_with("API failure: Invalid log file name"));
+  CHECK(reason_of(f.read(0, "A")).starts_with("API failure: Invalid log file name"));
+  CHECK(is_normal(f.read(0, "B")));  // a session's fault: not on its neighbour
   f.world.clear_faults();
   CHECK(is_normal(f.fetch(1, "C")));
   REQUIRE_FALSE(f.world.set_log_access("sim1", "modern").has_value());
@@ -383,17 +399,6 @@ TEST_CASE("the control API sets and clears faults, advances sessions and shows t
 // --- Log access (how master.log and .master.log answer) and held log requests ---
 
 namespace {
-
-int result_of(const SimReply& r) {
-  const auto d = parse(r.response.body);
-  REQUIRE_FALSE(d.HasParseError());
-  const auto& result = d["metadata"]["result"];
-  return result.IsString() ? std::stoi(result.GetString()) : result.GetInt();
-}
-
-std::string reason_of(const SimReply& r) {
-  return parse(r.response.body)["metadata"]["reason"].GetString();
-}
 
 SimReply log_call(Fixture& f, std::size_t host, std::string_view id, std::string_view logfile,
                   Clock::time_point now) {

@@ -12,8 +12,9 @@ namespace wte::whmsim {
 struct Faults {
   std::optional<std::chrono::milliseconds> slow;  // delay every response
   bool hang = false;                              // accept, never answer
-  // `master.log` waits for the session's end even on a host with log_access=old (on the
-  // others it does anyway: world.hpp's LogAccess).
+  // The active log cannot be read: the host answers as with log_access=no_dotted whatever
+  // its own (world.hpp's LogAccess): `master.log` waits for the session's end, `.master.log`
+  // is refused.
   bool hang_fetch_until_end = false;
   bool cut_mid_body = false;  // headers and half the body, then close
   bool invalid_json = false;

@@ -294,7 +294,8 @@ std::string World::log_text(const Session& s, const Faults& f, Clock::time_point
 
 World::LogAnswer World::log_call(const Host& host, const Session& s, const Faults& f,
                                  std::string_view logfile, Clock::time_point now) {
-  const LogAccess access = host.spec.log_access;
+  // The fault reads as no_dotted whatever the host's own log access.
+  const LogAccess access = f.hang_fetch_until_end ? LogAccess::no_dotted : host.spec.log_access;
   const bool ended = log_ended(s, now);
   LogAnswer a;
   if (!is_plain_file_name(logfile)) {
@@ -303,7 +304,7 @@ World::LogAnswer World::log_call(const Host& host, const Session& s, const Fault
     a.failure = "API failure: Invalid log file name: “" + std::string(logfile) + "”.";
   } else if (logfile == "master.log") {
     // The active log is `.master.log`: a modern server loops until it is renamed.
-    a.wait = !ended && (access != LogAccess::old || f.hang_fetch_until_end);
+    a.wait = !ended && access != LogAccess::old;
     if (!a.wait) a.log = log_text(s, f, now);
   } else if (logfile == ".master.log" && access == LogAccess::modern && !ended) {
     a.log = log_text(s, f, now);  // the active file itself, taken as complete
