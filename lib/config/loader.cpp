@@ -1,114 +1,19 @@
 #include "config/loader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <new>
-#include <sstream>
-#include <system_error>
-
 #include "config/config_schema.hpp"
+#include "config/yaml_file.hpp"
 #include "config/yaml_walker.hpp"
-#include "os/unique_fd.hpp"
 
 namespace wte::config {
 namespace {
-
-std::string os_reason(int error) {
-  return std::system_category().message(error);
-}
-
-ConfigResult single_error(const std::string& file, std::string message) {
-  ConfigResult result;
-  result.errors.push_back(ConfigError{file, 0, 0, {}, std::move(message)});
-  return result;
-}
-
-// Sees a document's events without building it; remembers where the document started.
-class DocumentStart : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark& mark) override { mark_ = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-
-  const YAML::Mark& mark() const { return mark_; }
-
- private:
-  YAML::Mark mark_ = YAML::Mark::null_mark();
-};
-
-// Where a second document in `text` starts, if there is one. At most two documents are
-// parsed: yaml-cpp 0.7's LoadAll() loops forever, allocating, on some invalid input (a
-// stray ',' yields endless empty documents; fixed upstream in yaml-cpp PR #1319).
-struct SecondDocument {
-  YAML::Mark mark;
-  bool stuck;  // the parser did not move: a token it cannot place, e.g. a leading ','
-};
-
-std::optional<SecondDocument> second_document(const std::string& text) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  DocumentStart handler;
-  if (!parser.HandleNextDocument(handler)) return std::nullopt;
-  const YAML::Mark first = handler.mark();
-  if (!parser.HandleNextDocument(handler)) return std::nullopt;
-  const YAML::Mark second = handler.mark();
-  return SecondDocument{second, second.pos == first.pos};
-}
-
-// Parses the one document in `text`, turning yaml-cpp's exceptions into errors.
-std::optional<YAML::Node> parse_document(std::string_view text, YamlWalker& w) {
-  try {
-    const std::string owned(text);
-    YAML::Node root = YAML::Load(owned);
-    if (auto second = second_document(owned)) {
-      w.error(second->mark, {},
-              second->stuck
-                  ? "YAML syntax error: unexpected character"
-                  : "unexpected content after the document (only one YAML document is allowed)");
-      return std::nullopt;
-    }
-    return root;
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp guards its recursive parser; its own message ("bad file") says nothing.
-    w.error(e.mark, {},
-            "YAML is nested too deeply (more than " + std::to_string(e.depth()) + " levels)");
-  } catch (const YAML::ParserException& e) {
-    w.error(e.mark, {}, "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    w.error(e.mark, {}, "YAML error: " + e.msg);
-  } catch (const std::bad_alloc&) {
-    w.error(YAML::Mark::null_mark(), {}, "out of memory while parsing the YAML");
-  }
-  return std::nullopt;
-}
-
-void sort_by_position(std::vector<ConfigError>& errors) {
-  std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
-    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-  });
-}
 
 ConfigResult walk(std::string_view text, const std::string& file_name) {
   YamlWalker walker(file_name);
   Config config;
   config.source_file = file_name;
-  if (auto root = parse_document(text, walker)) {
+  if (auto root = parse_yaml_document(text, walker)) {
     if (root->IsMap() || root->IsNull()) {
       read_config(walker, *root, config);
     } else {
@@ -130,32 +35,21 @@ ConfigResult load_config_string(std::string_view text, const std::string& file_n
     return walk(text, file_name);
   } catch (const std::exception& e) {
     // Nothing above should throw; if yaml-cpp does anyway, it is still just an error.
-    return single_error(file_name, std::string("cannot read the config: ") + e.what());
+    ConfigResult result;
+    result.errors.push_back(
+        ConfigError{file_name, 0, 0, {}, std::string("cannot read the config: ") + e.what()});
+    return result;
   }
 }
 
 ConfigResult load_config_file(const std::string& path) {
-  const os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return single_error(path, "cannot open the config file: " + os_reason(errno));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    return single_error(path, "cannot stat the config file: " + os_reason(errno));
+  auto text = read_config_text(path, "config file");
+  if (!text.ok()) {
+    ConfigResult result;
+    result.errors.push_back(std::move(text).error());
+    return result;
   }
-  if (S_ISDIR(st.st_mode)) return single_error(path, "the config path is a directory");
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return single_error(path, "cannot read the config file: " + os_reason(errno));
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxConfigFileBytes) {
-      return single_error(
-          path, "the config file is larger than " + std::to_string(kMaxConfigFileBytes) + " bytes");
-    }
-  }
-  return load_config_string(text, path);
+  return load_config_string(text.value(), path);
 }
 
 }  // namespace wte::config

@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "config/config_error.hpp"
+#include "config/yaml_file.hpp"  // kMaxConfigFileBytes
 
 namespace wte::config {
 
@@ -24,8 +25,5 @@ ConfigResult load_config_file(const std::string& path);
 // `file_name` is used in messages and as Config::source_file. An empty text means all
 // defaults.
 ConfigResult load_config_string(std::string_view text, const std::string& file_name);
-
-// Config files larger than this are refused unread.
-inline constexpr std::size_t kMaxConfigFileBytes = 4 * 1024 * 1024;
 
 }  // namespace wte::config

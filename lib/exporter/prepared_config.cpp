@@ -22,10 +22,12 @@ void check_api_token(PreparedConfig& p, const config::TokenEnvironment& env,
 
 void check_web_config(PreparedConfig& p, std::vector<Error>& errors) {
   if (!p.config.web_config_file) return;
-  const auto web = web::load_web_config(*p.config.web_config_file);
-  for (const auto& e : web.errors) errors.push_back(Error{e.to_string()});
-  if (!web.ok()) return;
-  p.web = web.config;
+  auto web = web::load_web_config(*p.config.web_config_file);
+  if (!web.ok()) {
+    for (const auto& e : web.error()) errors.push_back(Error{e.to_string()});
+    return;
+  }
+  p.web = std::move(web).value();
   if (!p.web.tls) return;
   try {
     (void)web::make_server_tls_context(*p.web.tls);  // the files exist, match and load

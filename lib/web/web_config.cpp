@@ -2,67 +2,51 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include <array>
 #include <set>
-#include <sstream>
+
+#include "config/yaml_file.hpp"
+#include "config/yaml_walker.hpp"
 
 namespace wte::web {
 namespace {
 
-// Collects errors while walking the YAML tree.
-class Parser {
- public:
-  Parser(std::string file, std::filesystem::path base_dir)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+using config::Field;
+using config::YamlWalker;
 
-  void parse_root(const YAML::Node& root);
-  WebConfigResult take() { return std::move(result_); }
-  void error(const YAML::Node& at, std::string key, std::string message) {
-    error_at(at.Mark().line + 1, std::move(key), std::move(message));
-  }
-  void error_at(int line, std::string key, std::string message) {
-    result_.errors.push_back({file_, line, std::move(key), std::move(message)});
+constexpr std::array<std::string_view, 2> kTopKeys{"tls_server_config", "basic_auth_users"};
+constexpr std::array<std::string_view, 5> kTlsKeys{"cert_file", "key_file", "client_ca_file",
+                                                   "client_auth_type", "min_version"};
+
+class Reader {
+ public:
+  Reader(YamlWalker& w, std::filesystem::path base_dir) : w_(w), base_dir_(std::move(base_dir)) {}
+
+  void read_root(const YAML::Node& root, WebConfig& out) {
+    if (!root || root.IsNull()) return;  // an empty file: no TLS, no auth
+    const auto fields = w_.fields(root, "", kTopKeys);
+    if (const Field* tls = fields.get("tls_server_config"); tls && !tls->value.IsNull()) {
+      out.tls = read_tls(*tls);
+    }
+    if (const Field* users = fields.get("basic_auth_users")) read_users(*users, out);
   }
 
  private:
-  void parse_tls(const YAML::Node& node);
-  void parse_users(const YAML::Node& node);
-  std::optional<std::string> scalar(const YAML::Node& node, const std::string& key);
   std::string resolve(const std::string& path) const {
     const std::filesystem::path p(path);
     return p.is_absolute() ? path : (base_dir_ / p).string();
   }
+  bool read_path(const Field* field, std::string& out) {
+    if (!w_.read_string(field, out)) return false;
+    out = resolve(out);
+    return true;
+  }
+  TlsServerFiles read_tls(const Field& section);
+  void read_users(const Field& section, WebConfig& out);
 
-  std::string file_;
+  YamlWalker& w_;
   std::filesystem::path base_dir_;
-  WebConfigResult result_;
 };
-
-std::optional<std::string> Parser::scalar(const YAML::Node& node, const std::string& key) {
-  if (!node.IsScalar()) {
-    error(node, key, "must be a string");
-    return std::nullopt;
-  }
-  return node.Scalar();
-}
-
-void Parser::parse_root(const YAML::Node& root) {
-  if (!root || root.IsNull()) return;  // an empty file: no TLS, no auth
-  if (!root.IsMap()) {
-    error(root, "", "the web config must be a mapping");
-    return;
-  }
-  for (const auto& entry : root) {
-    const std::string key = entry.first.as<std::string>("");
-    if (key == "tls_server_config") {
-      parse_tls(entry.second);
-    } else if (key == "basic_auth_users") {
-      parse_users(entry.second);
-    } else {
-      error(entry.first, key, "unknown key");
-    }
-  }
-}
 
 std::optional<ClientAuth> client_auth_from(const std::string& value) {
   if (value == "NoClientCert") return ClientAuth::none;
@@ -71,87 +55,86 @@ std::optional<ClientAuth> client_auth_from(const std::string& value) {
   return std::nullopt;
 }
 
-void Parser::parse_tls(const YAML::Node& node) {
-  if (node.IsNull()) return;
-  if (!node.IsMap()) return error(node, "tls_server_config", "must be a mapping");
+TlsServerFiles Reader::read_tls(const Field& section) {
+  const auto f = w_.fields(section.value, section.path, kTlsKeys);
   TlsServerFiles tls;
+  const bool has_cert = read_path(f.get("cert_file"), tls.cert_file);
+  const bool has_key = read_path(f.get("key_file"), tls.key_file);
+  std::string ca;
+  if (read_path(f.get("client_ca_file"), ca)) tls.client_ca_file = ca;
+  std::string auth_text;
+  const Field* auth = f.get("client_auth_type");
   bool auth_given = false;
-  for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>("");
-    const auto value = scalar(entry.second, key);
-    if (!value) continue;
-    if (key == "cert_file") {
-      tls.cert_file = resolve(*value);
-    } else if (key == "key_file") {
-      tls.key_file = resolve(*value);
-    } else if (key == "client_ca_file") {
-      tls.client_ca_file = resolve(*value);
-    } else if (key == "client_auth_type") {
-      const auto auth = client_auth_from(*value);
-      if (!auth) {
-        error(entry.second, key,
-              "unsupported value '" + *value +
-                  "' (use NoClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
-      }
-      tls.client_auth = auth.value_or(ClientAuth::none);
-      auth_given = true;
-    } else if (key == "min_version") {
-      if (*value == "TLS12") {
-        tls.min_version = TlsVersion::tls12;
-      } else if (*value == "TLS13") {
-        tls.min_version = TlsVersion::tls13;
-      } else {
-        error(entry.second, key, "unsupported value '" + *value + "' (use TLS12 or TLS13)");
-      }
+  if (w_.read_string(auth, auth_text)) {
+    auth_given = true;
+    if (const auto parsed = client_auth_from(auth_text)) {
+      tls.client_auth = *parsed;
     } else {
-      error(entry.first, key, "unknown key in tls_server_config");
+      w_.error(*auth, "unsupported value " + config::quoted(auth_text) +
+                          " (use NoClientCert, VerifyClientCertIfGiven or "
+                          "RequireAndVerifyClientCert)");
     }
   }
-  const int line = node.Mark().line + 1;
-  if (tls.cert_file.empty()) error_at(line, "cert_file", "missing in tls_server_config");
-  if (tls.key_file.empty()) error_at(line, "key_file", "missing in tls_server_config");
-  if (tls.client_auth != ClientAuth::none && !tls.client_ca_file) {
-    error_at(line, "client_ca_file", "client_auth_type needs a client_ca_file");
+  std::string version;
+  const Field* min_version = f.get("min_version");
+  if (w_.read_string(min_version, version)) {
+    if (version == "TLS12") {
+      tls.min_version = TlsVersion::tls12;
+    } else if (version == "TLS13") {
+      tls.min_version = TlsVersion::tls13;
+    } else {
+      w_.error(*min_version,
+               "unsupported value " + config::quoted(version) + " (use TLS12 or TLS13)");
+    }
   }
-  if (auth_given && tls.client_auth == ClientAuth::none && tls.client_ca_file) {
-    error_at(line, "client_auth_type", "NoClientCert contradicts client_ca_file");
+  if (section.value.IsMap()) {
+    if (!has_cert) w_.error(section, "cert_file is missing");
+    if (!has_key) w_.error(section, "key_file is missing");
+    if (tls.client_auth != ClientAuth::none && !tls.client_ca_file) {
+      w_.error(section,
+               "client_auth_type " + config::quoted(auth_text) + " needs a client_ca_file");
+    }
+    if (auth_given && tls.client_auth == ClientAuth::none && tls.client_ca_file) {
+      w_.error(*auth, "NoClientCert contradicts client_ca_file");
+    }
   }
-  if (tls.client_ca_file && tls.client_auth == ClientAuth::none) {
-    tls.client_auth = ClientAuth::require_and_verify;
-  }
-  result_.config.tls = std::move(tls);
+  if (tls.client_ca_file && !auth_given) tls.client_auth = ClientAuth::require_and_verify;
+  return tls;
 }
 
-void Parser::parse_users(const YAML::Node& node) {
-  if (node.IsNull()) return;
-  if (!node.IsMap()) return error(node, "basic_auth_users", "must be a mapping of name: hash");
+void Reader::read_users(const Field& section, WebConfig& out) {
+  if (section.value.IsNull()) return;
+  if (!section.value.IsMap()) {
+    w_.error(section, "expected a mapping of name: bcrypt-hash, got " +
+                          std::string(config::describe(section.value)));
+    return;
+  }
   std::set<std::string> seen;
-  for (const auto& entry : node) {
-    const std::string name = entry.first.as<std::string>("");
-    const auto hash = scalar(entry.second, name);
-    if (!hash) continue;
-    if (name.empty() || name.find(':') != std::string::npos) {
-      error(entry.first, name, "a user name must be non-empty and hold no ':'");
+  for (const auto& entry : section.value) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar()) {
+      w_.error(key, section.path, "a user name must be a plain name");
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    const std::string path = config::child_path(section.path, name);
+    if (!entry.second.IsScalar()) {
+      w_.error(entry.second, path,
+               "expected a bcrypt hash, got " + std::string(config::describe(entry.second)));
+    } else if (name.empty() || name.find(':') != std::string::npos) {
+      w_.error(key, path, "a user name must be non-empty and hold no ':'");
     } else if (!seen.insert(name).second) {
-      error(entry.first, name, "duplicate user");
-    } else if (!looks_like_bcrypt(*hash)) {
+      w_.error(key, path, "duplicate user");
+    } else if (!looks_like_bcrypt(entry.second.Scalar())) {
       // The hash itself is not quoted: it is a secret too, if a weaker one.
-      error(entry.second, name, "not a bcrypt hash ($2y$..., from htpasswd -nBC 10)");
+      w_.error(entry.second, path, "not a bcrypt hash ($2y$..., from htpasswd -nBC 10)");
     } else {
-      result_.config.basic_auth_users.push_back({name, *hash});
+      out.basic_auth_users.push_back({name, entry.second.Scalar()});
     }
   }
 }
 
 }  // namespace
-
-std::string WebConfigError::to_string() const {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
-  out += ": ";
-  if (!key.empty()) out += key + ": ";
-  return out + message;
-}
 
 bool looks_like_bcrypt(std::string_view hash) noexcept {
   if (hash.size() != 60) return false;
@@ -170,25 +153,28 @@ bool looks_like_bcrypt(std::string_view hash) noexcept {
 
 WebConfigResult parse_web_config(std::string_view yaml, const std::string& file_name,
                                  const std::filesystem::path& base_dir) {
-  Parser parser(file_name, base_dir);
+  YamlWalker walker(file_name);
+  WebConfig out;
   try {
-    parser.parse_root(YAML::Load(std::string(yaml)));
-  } catch (const YAML::Exception& e) {
-    parser.error_at(e.mark.is_null() ? 0 : e.mark.line + 1, "", "invalid YAML: " + e.msg);
+    if (auto root = config::parse_yaml_document(yaml, walker)) {
+      Reader(walker, base_dir).read_root(*root, out);
+    }
+  } catch (const std::exception& e) {
+    walker.error(YAML::Mark::null_mark(), {},
+                 std::string("cannot read the web config: ") + e.what());
   }
-  return parser.take();
+  auto errors = walker.take_errors();
+  if (!errors.empty()) {
+    config::sort_by_position(errors);
+    return errors;
+  }
+  return out;
 }
 
 WebConfigResult load_web_config(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    WebConfigResult result;
-    result.errors.push_back({file.string(), 0, "", "cannot read the web config file"});
-    return result;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_web_config(text.str(), file.string(), file.parent_path());
+  auto text = config::read_config_text(file.string(), "web config file");
+  if (!text.ok()) return std::vector<config::ConfigError>{std::move(text).error()};
+  return parse_web_config(text.value(), file.string(), file.parent_path());
 }
 
 }  // namespace wte::web

@@ -17,7 +17,7 @@ ALLOWED = {
     "progress": {"log", "text", "error"},
     "config": {"text", "error", "os"},
     "whm": {"text", "error"},
-    "web": {"text", "error"},
+    "web": {"text", "error", "config"},  # config: the YAML front end of the web config
     "sources": {"log", "text", "error", "whm"},
     "metrics": {"sources", "log", "text", "error"},
     "status": {"sources", "log", "text", "error"},

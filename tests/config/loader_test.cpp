@@ -213,7 +213,8 @@ TEST_CASE("load_config_file: missing, unreadable, directory, oversized") {
 
   result = load_config_file(dir.path().string());
   REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].to_string() == dir.path().string() + ": the config path is a directory");
+  CHECK(result.errors[0].to_string() ==
+        dir.path().string() + ": " + dir.path().string() + " is a directory, not the config file");
 
   if (::geteuid() != 0) {  // root reads anything
     const std::string locked = dir.write("locked.yml", "", 0000);
