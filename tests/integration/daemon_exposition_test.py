@@ -37,8 +37,12 @@ class ExpositionTest(unittest.TestCase):
         cls.sim = Simulator(cls.work, "--hosts", "2", "--sessions-per-host", "2",
                             "--accounts", "20", "--rate", "100", "--seed", "7")
         cls.exporter = Exporter(cls.work, write_config(cls.work, cls.sim))
-        wait_for(lambda: metric(cls.exporter.metrics(), "whm_transfer_session_log_lines")
-                 is not None, timeout=30, what="sessions read")
+        # host_up appears only after a host's first poll (unknown is not down), and log
+        # lines only once a log was read: the tests below look for both.
+        wait_for(lambda: all(metric(cls.exporter.metrics(), name) is not None
+                             for name in ("whm_transfer_session_log_lines",
+                                          "whm_transfer_host_up")),
+                 timeout=30, what="hosts polled and sessions read")
 
     @classmethod
     def tearDownClass(cls):
