@@ -184,6 +184,58 @@ class NotificationsEndToEndTest(unittest.TestCase):
               f"{len(cls.notifications)} notifications", file=sys.stderr)
 
 
+class RevokedTokenEndToEndTest(unittest.TestCase):
+    """A host whose sessions have all finished, whose token is then revoked: the exporter
+    still checks it now and then with one cheap authenticated call, so the revocation shows
+    (host_up 0, host_errors_total{reason="auth"}) and one WhmTransferHostAuthFailed
+    notification arrives, not WhmTransferHostDown; the other host stays quiet."""
+
+    @classmethod
+    def setUpClass(cls):
+        require_tool(PROMETHEUS)
+        require_tool(ALERTMANAGER)
+        cls.work = new_workdir()
+        cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
+        healthy = [p for p in write_logs(os.path.join(cls.work, "logs"))
+                   if "healthy" in os.path.basename(p)]
+        cls.sim = Simulator(cls.work, "--hosts", "2", "--sessions-per-host", "1",
+                            *[a for log in healthy[:2] for a in ("--log", log)], "--rate", "400")
+        cls.addClassCleanup(cls.sim.stop)
+        cls.exporter = Exporter(cls.work, write_config(cls.work, cls.sim, poll_interval="1s"))
+        cls.addClassCleanup(cls.exporter.stop)
+        wait_all_finished(cls.exporter, 2)
+        cls.receiver = WebhookReceiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.alertmanager = Alertmanager(cls.work,
+                                        alertmanager_config(cls.work, cls.receiver.port))
+        cls.addClassCleanup(cls.alertmanager.stop)
+        cls.prometheus = Prometheus(cls.work, prometheus_config(
+            cls.work, cls.exporter.port, alertmanager_port=cls.alertmanager.port))
+        cls.addClassCleanup(cls.prometheus.stop)
+        # Prometheus has seen the host up with no auth error before the token goes, as in
+        # life (the rules look at the increase of the error counter).
+        wait_for(lambda: cls.prometheus.query(
+                     "count_over_time(whm_transfer_host_errors_total{reason=\"auth\"}[1m]) > 2")[1],
+                 timeout=30, interval=0.5, what="a few scrapes of the auth error counter")
+        cls.revoked = cls.sim.hosts[1]["name"]
+        cls.sim.fault(cls.revoked, "wrong_token")
+
+    def test_revoked_token_on_a_finished_host_is_notified(self):
+        def notified():
+            return [b for _, b in self.receiver.notifications()
+                    if group_key(b) == ("WhmTransferHostAuthFailed", self.revoked, None)]
+        try:
+            wait_for(notified, timeout=120, interval=0.5,
+                     what="WhmTransferHostAuthFailed notified")
+        except AssertionError:
+            self.fail(f"no WhmTransferHostAuthFailed for {self.revoked}; host_up "
+                      f"{self.prometheus.query('whm_transfer_host_up')[1]}; notifications "
+                      f"{[summary(b) for _, b in self.receiver.notifications()]}")
+        time.sleep(3 * GROUP_INTERVAL_S)
+        keys = [group_key(b) for _, b in self.receiver.notifications()]
+        self.assertEqual(keys, [("WhmTransferHostAuthFailed", self.revoked, None)])
+
+
 def group_key(body):
     g = body.get("groupLabels", {})
     return g.get("alertname"), g.get("host"), g.get("session")
