@@ -81,8 +81,19 @@ void banner(HtmlOut& h, const PageContext& c) {
 void host_row(HtmlOut& h, const sources::HostView& v, double now) {
   h.raw("<tr").attr("data-host", v.name).raw("><td>").text(v.name).raw("</td><td>").text(v.kind);
   h.raw("</td><td data-field=\"up\"").attr("data-value", v.up ? "1" : "0").raw(">");
-  h.raw(v.up ? "<span class=\"badge up\">up</span>" : "<span class=\"badge down\">down</span>");
+  if (!v.polled) {
+    h.raw("<span class=\"badge\">not polled yet</span>");
+  } else {
+    h.raw(v.up ? "<span class=\"badge up\">up</span>" : "<span class=\"badge down\">down</span>");
+  }
   if (v.tls_insecure) h.raw(" <span class=\"badge insecure\">TLS not verified</span>");
+  if (!v.log_access.empty() && v.log_access != "unknown") {
+    h.raw("<br><span class=\"muted\" data-field=\"log_access\"")
+        .attr("data-value", v.log_access)
+        .raw(">")
+        .text(v.log_access_description)
+        .raw("</span>");
+  }
   h.raw("</td><td>").text(format_age(v.last_poll_unix, now));
   if (v.last_poll_unix)
     h.raw(" <span class=\"muted\">(")
