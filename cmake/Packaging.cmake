@@ -13,9 +13,10 @@ install(FILES systemd/whm_transfer_exporter.service systemd/whm_transfer_exporte
         DESTINATION ${WTE_UNIT_DIR})
 install(FILES systemd/remote-only.conf DESTINATION ${WTE_DOC_DIR}/examples/systemd)
 install(FILES config/prometheus/alerts.yml config/prometheus/alerts_test.yml
-              config/prometheus/scrape.yml
+              config/prometheus/scrape.yml config/prometheus/alertmanager.yml
         DESTINATION ${WTE_DOC_DIR}/examples/prometheus)
-install(FILES config/grafana/whm-transfers.json DESTINATION ${WTE_DOC_DIR}/examples/grafana)
+install(FILES config/grafana/whm-transfers.json config/grafana/alert-rules.yml
+        DESTINATION ${WTE_DOC_DIR}/examples/grafana)
 # Written by others; installed when present so the package builds at every stage.
 foreach(doc README.md docs/METRICS.md docs/CONFIGURATION.md LICENSE)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})

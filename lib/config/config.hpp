@@ -97,6 +97,9 @@ struct Config {
   std::chrono::milliseconds poll_interval{15000};
   std::size_t max_concurrent_requests = 64;
   std::chrono::milliseconds finished_retention{24h};
+  // A running session whose log has not grown and that has had no new event for longer
+  // is shown as stalled (the page, /api/v1/sessions).
+  std::chrono::milliseconds stall_threshold{30min};
   std::string log_level = "info";  // debug | info | warn | error
   // Bearer token for the registration API (`api: {bearer_token_file|_env|_credential}`).
   std::optional<TokenSource> api_token;

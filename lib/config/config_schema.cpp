@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::array<std::string_view, 15> kTopKeys{"listen_address",
+constexpr std::array<std::string_view, 16> kTopKeys{"listen_address",
                                                     "web_config_file",
                                                     "enable_lifecycle",
                                                     "serve_status_pages",
@@ -21,6 +21,7 @@ constexpr std::array<std::string_view, 15> kTopKeys{"listen_address",
                                                     "poll_interval",
                                                     "max_concurrent_requests",
                                                     "finished_retention",
+                                                    "stall_threshold",
                                                     "log_level",
                                                     "shard",
                                                     "allow_insecure_token_permissions",
@@ -53,6 +54,7 @@ constexpr std::string_view kApiTokenHint =
     "600), bearer_token_env or bearer_token_credential (systemd LoadCredential=)";
 
 constexpr auto kMinPollInterval = 1s;
+constexpr auto kMinStallThreshold = 1s;
 
 bool all_of_chars(std::string_view s, std::string_view extra) {
   return std::all_of(s.begin(), s.end(), [extra](char c) {
@@ -319,6 +321,10 @@ void read_top_level(YamlWalker& w, const Fields& fields, Config& c) {
     require_positive(w, concurrency, c.max_concurrent_requests);
   }
   w.read_duration(fields.get("finished_retention"), c.finished_retention);
+  const Field* stall = fields.get("stall_threshold");
+  if (w.read_duration(stall, c.stall_threshold)) {
+    require_min_duration(w, stall, c.stall_threshold, kMinStallThreshold);
+  }
   const Field* level = fields.get("log_level");
   if (w.read_string(level, c.log_level) &&
       std::find(kLogLevels.begin(), kLogLevels.end(), c.log_level) == kLogLevels.end()) {

@@ -224,7 +224,11 @@ void Exporter::build_routes() {
               sync([this](const web::Request& r) { return metrics_response(r); }));
   router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
                 if (!config_.serve_status_pages) return pages_off();
-                return web::Response::json(200, status::sessions_json(*this));
+                status::SessionsJsonContext ctx;
+                ctx.now_unix = clock_.unix_now();
+                ctx.stall_threshold_seconds =
+                    std::chrono::duration<double>(config_.stall_threshold).count();
+                return web::Response::json(200, status::sessions_json(*this, ctx));
               }));
   router_.add("POST", std::string(kSessionsPath),
               sync([this](const web::Request& r) { return register_session(r); }));

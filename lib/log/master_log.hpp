@@ -3,6 +3,7 @@
 // chunks of any size; the result is the same as feeding it whole.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "log/event_parser.hpp"
@@ -28,7 +29,9 @@ class MasterLog {
   explicit MasterLog(EngineLimits limits = {});
 
   // Handles every complete line in `chunk`; keeps an unfinished last line for later.
-  LinesAdded feed(std::string_view chunk);
+  // `now_unix`: when the exporter read the chunk, the effective time of its lines that
+  // carry no `time` (SessionModel::times()); without it, theirs is unknown.
+  LinesAdded feed(std::string_view chunk, std::optional<double> now_unix = std::nullopt);
   // End of a one-shot read: an unfinished last line is parsed if it is a whole object,
   // else it stays pending (and is not counted as malformed).
   LinesAdded finish();
@@ -43,6 +46,7 @@ class MasterLog {
   LinesAdded since(const LinesAdded& before) const noexcept;
 
   EngineLimits limits_;
+  std::optional<std::int64_t> clock_;  // the last feed's now_unix, in whole seconds (finish())
   LineSplitter splitter_;
   EventParser parser_;
   SessionModel model_;

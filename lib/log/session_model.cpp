@@ -23,6 +23,15 @@ std::optional<double> QueueCounts::progress() const noexcept {
   return static_cast<double>(items_finished) / static_cast<double>(*items_total);
 }
 
+std::optional<std::int64_t> ItemTiming::duration() const noexcept {
+  if (!started_at || !result_at || *result_at < *started_at) return std::nullopt;
+  return *result_at - *started_at;
+}
+
+bool is_account_type(std::string_view item_type) noexcept {
+  return item_type.empty() || item_type.starts_with("Account");
+}
+
 namespace {
 
 // What a finished item adds to its queue's sums; `sign` -1 takes it back out, so that a
@@ -104,16 +113,49 @@ ItemRecord& SessionModel::item(std::size_t queue, std::string_view name) {
   ItemRecord& rec = items_.emplace_back();
   rec.queue = queues_[queue].name;
   rec.name = std::string(name);
+  timings_.emplace_back().account = account_of(queue, name);
   ++queues_[queue].counts.items_started;
   return rec;
 }
 
-void SessionModel::apply(const LogEvent& e) {
-  ++info_.lines;
+// The account of a new item of `queue` (the last one in items_): that of the item of the
+// same name in another queue, else a new one. No map of its own: a new item is looked up
+// in the other queues (one, in practice), not on every line.
+std::size_t SessionModel::account_of(std::size_t queue, std::string_view name) {
+  const std::size_t item = items_.size() - 1;
+  for (std::size_t q = 0; q < item_index_.size(); ++q) {
+    if (q == queue) continue;
+    const auto it = item_index_[q].find(name);
+    if (it == item_index_[q].end()) continue;
+    const std::size_t account = timings_[it->second].account;
+    accounts_[account].items.push_back(item);
+    return account;
+  }
+  accounts_.emplace_back().items.push_back(item);
+  return accounts_.size() - 1;
+}
+
+// A line's effective time: its `time`; in a log that has carried times, the last one
+// (the exporter's clock would mix two clocks); else the exporter's clock, if given.
+void SessionModel::note_time(const LogEvent& e, std::optional<std::int64_t> clock) noexcept {
   if (e.time) {
     if (!info_.started_at) info_.started_at = e.time;
     info_.last_event_at = e.time;
+    line_time_ = e.time;
+  } else if (info_.last_event_at) {
+    line_time_ = info_.last_event_at;
+  } else {
+    line_time_ = clock;
+    if (clock) times_.from_exporter_clock = true;
   }
+  if (!line_time_) return;
+  if (!times_.first || *line_time_ < *times_.first) times_.first = line_time_;
+  if (!times_.last || *line_time_ > *times_.last) times_.last = line_time_;
+}
+
+void SessionModel::apply(const LogEvent& e, std::optional<std::int64_t> clock) {
+  ++info_.lines;
+  note_time(e, clock);
   const LogAction& action = log_action(e.action);
   if (e.queue) {
     apply_queue_action(e, action.queue_effect, queue_index(*e.queue));
@@ -177,6 +219,11 @@ void SessionModel::apply_queue_action(const LogEvent& e, QueueEffect effect, std
   if (e.item_type && !e.item_type->empty() && rec.item_type != *e.item_type) {
     rec.item_type = text::bounded_utf8(*e.item_type, 256);
   }
+  ItemTiming& timing = timings_[static_cast<std::size_t>(&rec - items_.data())];
+  if (!timing.started_at &&
+      (effect == QueueEffect::item_seen || effect == QueueEffect::item_size)) {
+    timing.started_at = line_time_;
+  }
   if (effect == QueueEffect::item_size) {
     // msg is {"size": N} in newer logs and the size as a string in older ones.
     if (e.msg_kind == MsgKind::object && e.counts.size) rec.size = e.counts.size;
@@ -185,6 +232,8 @@ void SessionModel::apply_queue_action(const LogEvent& e, QueueEffect effect, std
     }
   } else if (is_item_result(effect)) {
     apply_result(e, rec, effect == QueueEffect::item_failed, effect == QueueEffect::item_warned);
+    timing.result_at = line_time_;
+    timing.result_line = info_.lines;
   }
   contribute(counts, rec, +1);
 }

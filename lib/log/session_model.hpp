@@ -2,6 +2,7 @@
 // The summary of one session's master log (docs/LOG-FORMAT.md section 4), built event by
 // event. Pure: it knows nothing of files, sockets or clocks.
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <optional>
@@ -43,6 +44,36 @@ struct ItemRecord {
   std::vector<std::string> altered_texts;
 
   bool finished() const noexcept { return status != ItemStatus::started; }
+};
+
+// When an item ran, parallel to ItemRecord (a plain struct: the engine moves these about
+// as it grows, and they cost a copy of bytes). Times are effective times (SessionTimes).
+struct ItemTiming {
+  std::optional<std::int64_t> started_at;  // its first start, process-item or start-item line
+  std::optional<std::int64_t> result_at;   // its last result line
+  std::uint64_t result_line = 0;           // the line number of that result: orders failures
+  std::size_t account = 0;                 // index into SessionModel::accounts()
+
+  // From the first start to the last result; unknown without both times.
+  std::optional<std::int64_t> duration() const noexcept;
+};
+
+// An item whose type names an account (AccountRemoteRoot, AccountRemoteUser, AccountLocal,
+// ...: it starts with "Account"); an item of unknown type counts as one.
+bool is_account_type(std::string_view item_type) noexcept;
+
+// The items of all queues that share a name: one account's TRANSFER and RESTORE items
+// (only those of an account type count as the account: is_account_type).
+struct AccountRecord {
+  boost::container::small_vector<std::size_t, 2> items;  // indices into items(), by appearance
+};
+
+// The session's effective times: a line's `time`, else the time the exporter read it at
+// (MasterLog::feed's `now_unix`), else unknown.
+struct SessionTimes {
+  std::optional<std::int64_t> first;  // the earliest effective time
+  std::optional<std::int64_t> last;   // the latest effective time
+  bool from_exporter_clock = false;   // some effective time is the exporter's clock
 };
 
 struct QueueCounts {
@@ -88,7 +119,8 @@ class SessionModel {
  public:
   explicit SessionModel(ItemLimits limits = {}) : limits_(limits) {}
 
-  void apply(const LogEvent& event);
+  // `clock`: when the exporter read the line (Unix seconds), for a line without `time`.
+  void apply(const LogEvent& event, std::optional<std::int64_t> clock = std::nullopt);
   void count_malformed() noexcept { ++info_.malformed_lines; }
   void count_overlong() noexcept {
     ++info_.malformed_lines;
@@ -102,6 +134,11 @@ class SessionModel {
   const Queue* queue(std::string_view name) const noexcept;
   // Items in order of first appearance, across queues.
   const std::vector<ItemRecord>& items() const noexcept { return items_; }
+  // Items grouped by name, in order of first appearance.
+  const std::vector<AccountRecord>& accounts() const noexcept { return accounts_; }
+  // Parallel to items().
+  const std::vector<ItemTiming>& timings() const noexcept { return timings_; }
+  const SessionTimes& times() const noexcept { return times_; }
 
  private:
   struct KeyHash {
@@ -115,6 +152,8 @@ class SessionModel {
   using ItemIndex = boost::unordered_flat_map<std::string, std::size_t, KeyHash, std::equal_to<>>;
 
   std::size_t queue_index(std::string_view name);
+  void note_time(const LogEvent& e, std::optional<std::int64_t> clock) noexcept;
+  std::size_t account_of(std::size_t queue, std::string_view name);
   ItemRecord& item(std::size_t queue, std::string_view name);
   void apply_session_action(const LogEvent& e, const LogAction& action);
   void apply_queue_action(const LogEvent& e, QueueEffect effect, std::size_t queue);
@@ -141,7 +180,11 @@ class SessionModel {
   };
   std::vector<RecentItems> recent_;
   std::vector<ItemRecord> items_;
-  std::string key_scratch_;  // an item name repaired to valid UTF-8, reused
+  std::vector<ItemTiming> timings_;
+  std::vector<AccountRecord> accounts_;
+  SessionTimes times_;
+  std::optional<std::int64_t> line_time_;  // the effective time of the line being applied
+  std::string key_scratch_;                // an item name repaired to valid UTF-8, reused
 };
 
 }  // namespace wte::log

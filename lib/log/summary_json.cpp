@@ -6,6 +6,8 @@
 #include <array>
 #include <string_view>
 
+#include "log/overview_json.hpp"
+
 namespace wte::log {
 namespace {
 
@@ -142,6 +144,9 @@ std::string summary_json(const SessionModel& model, SummaryJsonOptions options) 
     for (const auto& item : model.items()) write_item(w, item);
     w.EndArray();
   }
+  // New members go last, so that the document up to here stays what it always was.
+  if (options.overview)
+    write_overview_members(w, session_overview(model, options.overview_options));
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

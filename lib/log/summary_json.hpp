@@ -4,14 +4,21 @@
 #include <string>
 
 #include "log/session_model.hpp"
+#include "log/session_overview.hpp"
 
 namespace wte::log {
 
 struct SummaryJsonOptions {
   bool items = true;  // include the "items" array
+  // Include, after them, the members of the session's overview (overview_json.hpp):
+  // "accounts", "throughput", "estimated_completion", "failed_accounts",
+  // "dangerous_accounts", "slowest_accounts".
+  bool overview = true;
+  OverviewOptions overview_options = {};
 };
 
-// {"session": {...}, "queues": {"TRANSFER": {...}, "RESTORE": {...}}, "items": [...]}
+// {"session": {...}, "queues": {"TRANSFER": {...}, "RESTORE": {...}}, "items": [...],
+//  "accounts": {...}, ...}
 std::string summary_json(const SessionModel& model, SummaryJsonOptions options = {});
 
 }  // namespace wte::log

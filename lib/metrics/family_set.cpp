@@ -4,11 +4,12 @@
 
 namespace wte::metrics {
 
-std::size_t FamilySet::define(std::string_view name, std::string_view help) {
+std::size_t FamilySet::define(std::string_view name, std::string_view help,
+                              prometheus::MetricType type) {
   prometheus::MetricFamily f;
   f.name = std::string(name);
   f.help = std::string(help);
-  f.type = prometheus::MetricType::Gauge;
+  f.type = type;
   families_.push_back(std::move(f));
   return families_.size() - 1;
 }
@@ -17,6 +18,14 @@ void FamilySet::add(std::size_t family, Labels labels, double value) {
   prometheus::ClientMetric m;
   m.label = std::move(labels);
   m.gauge.value = value;
+  families_.at(family).metric.push_back(std::move(m));
+}
+
+void FamilySet::add(std::size_t family, Labels labels,
+                    prometheus::ClientMetric::Histogram histogram) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  m.histogram = std::move(histogram);
   families_.at(family).metric.push_back(std::move(m));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The gauge families of one scrape, built series by series, in a fixed order.
+// The gauge (and histogram) families of one scrape, built series by series, in a fixed
+// order.
 #include <prometheus/metric_family.h>
 
 #include <cstddef>
@@ -14,9 +15,12 @@ using Labels = std::vector<Label>;
 
 class FamilySet {
  public:
-  // Declares a gauge family; returns its handle for add(). Output keeps declaration order.
-  std::size_t define(std::string_view name, std::string_view help);
+  // Declares a family (a gauge unless told); returns its handle for add(). Output keeps
+  // declaration order.
+  std::size_t define(std::string_view name, std::string_view help,
+                     prometheus::MetricType type = prometheus::MetricType::Gauge);
   void add(std::size_t family, Labels labels, double value);
+  void add(std::size_t family, Labels labels, prometheus::ClientMetric::Histogram histogram);
   // The families that got at least one series: an empty family says nothing.
   std::vector<prometheus::MetricFamily> take() &&;
 

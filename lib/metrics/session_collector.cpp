@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "log/session_overview.hpp"
 #include "log/session_state.hpp"
 #include "metrics/family_set.hpp"
 #include "metrics/label_value.hpp"
@@ -106,12 +107,45 @@ struct Families {
   std::size_t pending_bytes =
       set.define("whm_transfer_session_pending_bytes",
                  "Bytes of an unfinished last line of the session's log (being written).");
+  std::size_t accounts = set.define(
+      "whm_transfer_session_accounts",
+      "Accounts of the session: TRANSFER's queue_count, else RESTORE's, else the accounts seen.");
+  std::size_t accounts_done =
+      set.define("whm_transfer_session_accounts_done",
+                 "Accounts with a result in RESTORE, or failed in either queue.");
+  std::size_t accounts_failed = set.define("whm_transfer_session_accounts_failed",
+                                           "Accounts whose TRANSFER or RESTORE item failed.");
+  std::size_t accounts_dangerous = set.define("whm_transfer_session_accounts_with_dangerous_items",
+                                              "Accounts with dangerous items.");
+  std::size_t accounts_remaining = set.define("whm_transfer_session_accounts_remaining",
+                                              "Accounts not done yet (accounts - done).");
+  std::size_t accounts_per_hour =
+      set.define("whm_transfer_session_accounts_per_hour",
+                 "Accounts done per hour over the last hour of the session's log (or all of it "
+                 "if shorter).");
+  std::size_t estimated_completion =
+      set.define("whm_transfer_session_estimated_completion_timestamp_seconds",
+                 "When the remaining accounts would be done at that pace.");
   std::size_t queue_first = define_queue_families();
+  std::size_t queue_bytes_per_hour =
+      set.define("whm_transfer_queue_bytes_per_hour",
+                 "Bytes of the accounts finished in the queue per hour, over the last hour of the "
+                 "session's log (or all of it if shorter).");
+  std::size_t queue_account_duration = set.define(
+      "whm_transfer_queue_account_duration_seconds",
+      "Time from an account's first start to its last result in the queue, per finished account.",
+      prometheus::MetricType::Histogram);
   std::size_t item_failed = set.define("whm_transfer_item_failed",
                                        "1 for an item whose last result failed; failure holds the "
                                        "first 200 bytes of the text.");
   std::size_t item_dangerous =
       set.define("whm_transfer_item_dangerous_items", "The item's dangerous_items.");
+  std::size_t account_failed =
+      set.define("whm_transfer_account_failed",
+                 "1 for a failed account; queue and failure (the first 200 bytes of the text with "
+                 "names and numbers replaced) are those of its first failure.");
+  std::size_t account_dangerous = set.define("whm_transfer_account_dangerous_items",
+                                             "The account's dangerous_items (RESTORE's).");
 
  private:
   std::size_t define_queue_families() {
@@ -197,6 +231,92 @@ void add_queues(Families& f, const Labels& base, const log::SessionModel& model)
   }
 }
 
+std::optional<double> number(std::optional<double> v) {
+  return v;
+}
+
+void add_account_gauges(Families& f, const Labels& base, const log::SessionOverview& o) {
+  const log::AccountCounts& a = o.accounts;
+  if (auto v = number(a.total)) f.set.add(f.accounts, base, *v);
+  f.set.add(f.accounts_done, base, static_cast<double>(a.done));
+  f.set.add(f.accounts_failed, base, static_cast<double>(a.failed));
+  f.set.add(f.accounts_dangerous, base, static_cast<double>(a.with_dangerous_items));
+  if (auto v = number(a.remaining)) f.set.add(f.accounts_remaining, base, *v);
+  if (auto v = number(o.throughput.accounts_per_hour)) f.set.add(f.accounts_per_hour, base, *v);
+  if (auto v = number(o.throughput.estimated_completion)) {
+    f.set.add(f.estimated_completion, base, *v);
+  }
+}
+
+constexpr std::array<double, 9> kDurationBuckets = {60,   300,   900,   1800, 3600,
+                                                    7200, 14400, 28800, 86400};
+
+// One histogram per queue of the durations of its finished accounts; none while the
+// session has no time at all (a log without times, read without a clock).
+void add_durations(Families& f, const Labels& base, const log::SessionModel& model) {
+  if (!model.times().last) return;
+  const auto& queues = model.queues();
+  std::vector<prometheus::ClientMetric::Histogram> h(queues.size());
+  for (auto& one : h) {
+    for (const double bound : kDurationBuckets) one.bucket.push_back({0, bound});
+  }
+  for (std::size_t i = 0; i < model.items().size(); ++i) {
+    const log::ItemRecord& item = model.items()[i];
+    const auto seconds = model.timings()[i].duration();
+    if (!seconds || !item.finished() || !log::is_account_type(item.item_type)) continue;
+    std::size_t q = 0;
+    while (q + 1 < queues.size() && queues[q].name != item.queue) ++q;
+    auto& one = h[q];
+    const auto v = static_cast<double>(*seconds);
+    ++one.sample_count;
+    one.sample_sum += v;
+    for (auto& b : one.bucket) {
+      if (v <= b.upper_bound) ++b.cumulative_count;
+    }
+  }
+  for (std::size_t q = 0; q < queues.size(); ++q) {
+    f.set.add(f.queue_account_duration, with(base, "queue", label_value(queues[q].name)),
+              std::move(h[q]));
+  }
+}
+
+void add_queue_throughput(Families& f, const Labels& base, const log::SessionOverview& o) {
+  for (const log::QueueOverview& q : o.queues) {
+    if (auto v = q.throughput.bytes_per_hour) {
+      f.set.add(f.queue_bytes_per_hour, with(base, "queue", label_value(q.queue)), *v);
+    }
+  }
+}
+
+// Failed accounts and accounts with dangerous items, at most `cap` series; returns how
+// many series the cap left out.
+std::size_t add_accounts(Families& f, const Labels& base, const log::SessionOverview& o,
+                         std::size_t cap) {
+  std::size_t emitted = 0;
+  std::size_t dropped = 0;
+  for (const log::FailedAccount& a : o.failed_accounts) {
+    if (emitted >= cap) {
+      ++dropped;
+      continue;
+    }
+    Labels labels = with(base, "account", label_value(a.account));
+    labels.push_back({"queue", label_value(a.queue)});
+    labels.push_back({"failure", failure_label(a.cause)});
+    f.set.add(f.account_failed, std::move(labels), 1.0);
+    ++emitted;
+  }
+  for (const log::DangerousAccount& a : o.dangerous_accounts) {
+    if (emitted >= cap) {
+      ++dropped;
+      continue;
+    }
+    f.set.add(f.account_dangerous, with(base, "account", label_value(a.account)),
+              static_cast<double>(a.dangerous_items));
+    ++emitted;
+  }
+  return dropped;
+}
+
 // Failed items and items with dangerous items, at most `cap` series; returns how many
 // series the cap left out.
 std::size_t add_items(Families& f, const Labels& base, const log::SessionModel& model,
@@ -250,7 +370,16 @@ std::vector<prometheus::MetricFamily> SessionCollector::Collect() const {
     const Labels base{{"host", label_value(s.host)}, {"session", label_value(s.session_id)}};
     add_session_gauges(f, base, s);
     add_queues(f, base, s.model);
-    const std::size_t n = add_items(f, base, s.model, max_item_series_);
+    std::size_t n = add_items(f, base, s.model, max_item_series_);
+    if (s.log_read) {
+      log::OverviewOptions options;
+      options.state = s.state();
+      const log::SessionOverview overview = log::session_overview(s.model, options);
+      add_account_gauges(f, base, overview);
+      add_queue_throughput(f, base, overview);
+      add_durations(f, base, s.model);
+      n += add_accounts(f, base, overview, max_item_series_);
+    }
     dropped += n;
     if (n == 0) return;
     std::string key = std::string(s.host) + '\n' + std::string(s.session_id);

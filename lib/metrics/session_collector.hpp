@@ -1,7 +1,7 @@
 #pragma once
-// The gauges of METRICS.md built from the exporter's state at scrape time: per host, per
-// session, per queue and per item. Nothing is kept between scrapes, so a session or host
-// that is gone is simply absent from the next one.
+// The gauges (and the duration histograms) of METRICS.md built from the exporter's state at
+// scrape time: per host, per session, per queue, per item and per account. Nothing is kept between
+// scrapes, so a session or host that is gone is simply absent from the next one.
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
@@ -34,7 +34,8 @@ class SessionCollector : public prometheus::Collectable {
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
-  // Per-item series left out by the cap on the last Collect().
+  // Per-item and per-account series left out by the cap on the last Collect() (the cap
+  // holds for each of the two kinds, per session).
   std::size_t last_dropped() const noexcept { return last_dropped_.load(); }
 
  private:

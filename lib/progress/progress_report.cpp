@@ -51,6 +51,21 @@ std::string format_time(std::optional<std::int64_t> epoch_seconds) {
   return buf;
 }
 
+std::string format_duration(std::int64_t seconds) {
+  char buf[48];
+  const long long s = std::max<std::int64_t>(0, seconds);
+  if (s < 60) {
+    std::snprintf(buf, sizeof buf, "%llds", s);
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%lldm %02llds", s / 60, s % 60);
+  } else if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%lldh %02lldm", s / 3600, s % 3600 / 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldd %02lldh", s / 86400, s % 86400 / 3600);
+  }
+  return buf;
+}
+
 namespace {
 
 std::string bytes_part(const log::QueueCounts& c) {
@@ -77,6 +92,40 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
 }
 
 }  // namespace
+
+std::string accounts_line(const log::AccountCounts& a) {
+  std::string line = "Accounts  ";
+  line += a.total ? std::to_string(a.done) + " of " + std::to_string(*a.total) + " done"
+                  : std::to_string(a.done) + " done";
+  line += " (" + std::to_string(a.failed) + " failed, " + std::to_string(a.with_dangerous_items) +
+          " with dangerous items), ";
+  line += a.remaining ? std::to_string(*a.remaining) + " remaining" : "total unknown";
+  return line;
+}
+
+std::string pace_line(const log::SessionOverview& o, const log::SessionTimes& times) {
+  const log::Throughput& t = o.throughput;
+  std::string line = "Pace      ";
+  if (!t.window_seconds || !t.accounts_per_hour) {
+    line += times.last ? "unknown (no time has passed in the log yet)"
+                       : "unknown (the log has no times)";
+    return line;
+  }
+  char rate[48];
+  std::snprintf(rate, sizeof rate, "%.1f accounts/h", *t.accounts_per_hour);
+  line += rate;
+  if (t.bytes_per_hour) {
+    line += ", " + format_bytes(static_cast<std::int64_t>(std::llround(*t.bytes_per_hour))) + "/h";
+  }
+  line += " over the last " + format_duration(*t.window_seconds);
+  if (t.estimated_completion) {
+    line += "; estimated completion " + format_time(t.estimated_completion);
+  } else if (o.accounts.remaining.value_or(1) > 0 && *t.accounts_per_hour == 0.0) {
+    line += "; completion unknown (nothing finished lately)";
+  }
+  if (o.from_exporter_clock) line += " (times from the exporter's clock)";
+  return line;
+}
 
 std::string queue_line(const log::Queue& queue, std::size_t bar_width) {
   const log::QueueCounts& c = queue.counts;
@@ -170,7 +219,10 @@ const std::array<std::string_view, 2> kMainQueues = {"TRANSFER", "RESTORE"};
 
 }  // namespace
 
-std::string render_status(const log::SessionModel& model, std::size_t bar_width) {
+namespace {
+
+std::string status_block(const log::SessionModel& model, const log::SessionOverview& overview,
+                         std::size_t bar_width) {
   std::string out = header(model.info());
   for (const std::string_view name : kMainQueues) {
     const log::Queue* q = model.queue(name);
@@ -179,13 +231,35 @@ std::string render_status(const log::SessionModel& model, std::size_t bar_width)
   for (const auto& q : model.queues()) {
     if (q.name != "TRANSFER" && q.name != "RESTORE") out += queue_line(q, bar_width) + "\n";
   }
+  out += accounts_line(overview.accounts) + "\n";
+  out += pace_line(overview, model.times()) + "\n";
   return out;
 }
 
+std::string slowest_list(const log::SessionOverview& overview) {
+  const auto slowest = overview.slowest();
+  if (slowest.empty()) return {};
+  std::string out = "\nSlowest accounts (first start to last result):\n";
+  for (const log::SlowAccount& s : slowest) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "  %-9s %10s  ", text::printable(s.queue).c_str(),
+                  format_duration(s.seconds).c_str());
+    out += buf + text::printable(s.account) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_status(const log::SessionModel& model, std::size_t bar_width) {
+  return status_block(model, log::session_overview(model), bar_width);
+}
+
 std::string render_report(const log::SessionModel& model, const ReportOptions& options) {
-  std::string out = render_status(model, options.bar_width);
+  const log::SessionOverview overview = log::session_overview(model);
+  std::string out = status_block(model, overview, options.bar_width);
   if (options.details) out += details(model);
-  if (options.items) out += item_list(model);
+  if (options.items) out += item_list(model) + slowest_list(overview);
   return out;
 }
 

@@ -33,7 +33,7 @@ bool TrackedSession::is_final() const noexcept {
 IngestReport TrackedSession::feed(std::string_view bytes, double now_unix) {
   log_read_ = true;
   if (bytes.empty()) return {};
-  const log::LinesAdded lines = log_.feed(bytes);
+  const log::LinesAdded lines = log_.feed(bytes, now_unix);
   fingerprint_.append(bytes);
   last_change_ = now_unix;
   return report_of(bytes.size(), lines);

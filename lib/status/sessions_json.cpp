@@ -7,7 +7,10 @@
 #include <optional>
 #include <string_view>
 
+#include "log/overview_json.hpp"
 #include "log/summary_json.hpp"
+#include "status/sessions_summary.hpp"
+#include "status/stall.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::status {
@@ -40,7 +43,8 @@ void opt_number(Writer& w, std::string_view k, std::optional<double> v) {
     w.Null();
 }
 
-void write_session(Writer& w, const sources::SessionView& s) {
+void write_session(Writer& w, const sources::SessionView& s, const log::SessionOverview& overview,
+                   std::optional<double> stalled) {
   w.StartObject();
   key(w, "host");
   str(w, s.host);
@@ -66,8 +70,14 @@ void write_session(Writer& w, const sources::SessionView& s) {
   opt_number(w, "last_change", s.last_change_unix);
   key(w, "last_error");
   str(w, s.last_error);
+  log::write_overview_members(w, overview);
+  key(w, "stalled_seconds");
+  if (stalled)
+    w.Int64(static_cast<std::int64_t>(*stalled));
+  else
+    w.Null();
   key(w, "summary");
-  const std::string summary = log::summary_json(s.model);
+  const std::string summary = log::summary_json(s.model, {.items = true, .overview = false});
   w.RawValue(summary.data(), summary.size(), rapidjson::kObjectType);
   w.EndObject();
 }
@@ -104,20 +114,72 @@ void write_host(Writer& w, const sources::HostView& h) {
   w.EndObject();
 }
 
+void int_field(Writer& w, std::string_view k, std::int64_t v) {
+  key(w, k);
+  w.Int64(v);
+}
+
+void write_summary(Writer& w, const SessionsSummary& s) {
+  key(w, "summary");
+  w.StartObject();
+  key(w, "sessions_by_state");
+  w.StartObject();
+  for (const auto& [state, n] : s.sessions_by_state) {
+    // A state name from a server may be any bytes: repaired like any text.
+    std::string name;
+    text::append_valid_utf8(name, state);
+    key(w, name);
+    w.Int64(n);
+  }
+  w.EndObject();
+  key(w, "accounts");
+  w.StartObject();
+  int_field(w, "total", s.accounts_total);
+  int_field(w, "done", s.accounts_done);
+  int_field(w, "failed", s.accounts_failed);
+  int_field(w, "with_dangerous_items", s.accounts_with_dangerous_items);
+  int_field(w, "remaining", s.accounts_remaining);
+  w.EndObject();
+  int_field(w, "bytes_total", s.bytes_total);
+  int_field(w, "bytes_done", s.bytes_done);
+  opt_number(w, "accounts_per_hour", s.accounts_per_hour);
+  key(w, "estimated_completion");
+  if (s.estimated_completion)
+    w.Int64(*s.estimated_completion);
+  else
+    w.Null();
+  int_field(w, "sessions_without_estimate", s.sessions_without_estimate);
+  int_field(w, "sessions_stalled", s.sessions_stalled);
+  int_field(w, "hosts_down", s.hosts_down);
+  w.EndObject();
+}
+
 }  // namespace
 
-std::string sessions_json(const sources::StatusSource& source) {
+std::string sessions_json(const sources::StatusSource& source, const SessionsJsonContext& context) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
+  SessionsSummary summary;
   w.StartObject();
   key(w, "sessions");
   w.StartArray();
-  source.for_each_session([&](const sources::SessionView& s) { write_session(w, s); });
+  source.for_each_session([&](const sources::SessionView& s) {
+    log::OverviewOptions options;
+    options.state = s.state();
+    const log::SessionOverview overview = log::session_overview(s.model, options);
+    const auto stalled = stalled_seconds(s, context.now_unix, context.stall_threshold_seconds);
+    write_session(w, s, overview, stalled);
+    add_session(summary, s, overview, stalled);
+  });
   w.EndArray();
   key(w, "hosts");
   w.StartArray();
-  source.for_each_host([&](const sources::HostView& h) { write_host(w, h); });
+  source.for_each_host([&](const sources::HostView& h) {
+    write_host(w, h);
+    add_host(summary, h);
+  });
   w.EndArray();
+  write_summary(w, summary);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -15,6 +15,7 @@ TEST_CASE("config/whm_transfer_exporter.example.yml loads without errors") {
   CHECK(c.hosts[1].port == "2087");
   CHECK(c.api_token.has_value());
   CHECK_FALSE(c.local.enabled);
+  CHECK(c.stall_threshold == std::chrono::minutes(30));
 }
 
 TEST_CASE("the example's commented-out local section loads too") {

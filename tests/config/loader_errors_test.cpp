@@ -106,6 +106,10 @@ TEST_CASE("wrong types") {
 }
 
 TEST_CASE("bad durations and sizes") {
+  CHECK(only_error("stall_threshold: 500ms\n") ==
+        "t.yml:1:18: stall_threshold: must be at least 1s, got 500ms");
+  CHECK(only_error("stall_threshold: soon\n")
+            .starts_with("t.yml:1:18: stall_threshold: invalid duration \"soon\""));
   CHECK(only_error("finished_retention: 1.5h\n")
             .starts_with("t.yml:1:21: finished_retention: invalid duration \"1.5h\"; expected a "
                          "duration like 500ms"));

@@ -35,6 +35,7 @@ TEST_CASE("an empty document means all defaults") {
     CHECK(c.poll_interval == 15s);
     CHECK(c.max_concurrent_requests == 64);
     CHECK(c.finished_retention == 24h);
+    CHECK(c.stall_threshold == 30min);
     CHECK(c.log_level == "info");
     CHECK_FALSE(c.api_token.has_value());
     CHECK_FALSE(c.allow_insecure_token_permissions);
@@ -85,6 +86,7 @@ local:
   poll_interval: 2s
   host_label: this-whm
   inotify: false
+stall_threshold: 1h30m
 )");
   CHECK(c.listen_address == "[::1]:0");
   CHECK(c.web_config_file == std::optional<std::string>("/etc/wte/web.yml"));
@@ -92,6 +94,7 @@ local:
   CHECK(c.poll_interval == 90s);
   CHECK(c.max_concurrent_requests == 8);
   CHECK(c.finished_retention == 48h);
+  CHECK(c.stall_threshold == 90min);
   CHECK(c.log_level == "debug");
   CHECK(c.shard.index == 2);
   CHECK(c.shard.count == 3);

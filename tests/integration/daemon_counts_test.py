@@ -1,12 +1,13 @@
 """The exporter against the simulator: counts on /metrics and /api/v1/sessions equal the
 engine's summary of the same logs, during and after the sessions; promtool accepts a scrape."""
+import json
 import shutil
 import subprocess
 import time
 import unittest
 
-from harness import (summary_of_read, Exporter, Simulator, TOKEN, engine_summary, metric, new_workdir,
-                     wait_for, write_config)
+from harness import (EXPORTER, summary_of_read, Exporter, Simulator, TOKEN, engine_summary,
+                     metric, new_workdir, wait_for, write_config)
 
 QUEUE_FIELDS = {
     "items_total": "whm_transfer_queue_items",
@@ -90,6 +91,36 @@ class CountsTest(unittest.TestCase):
                                         session=sid, state="COMPLETED"), 1.0)
                 self.assertEqual(metric(series, "whm_transfer_session_state", host=h["name"],
                                         session=sid, state="RUNNING"), 0.0)
+
+    def test_2b_accounts_after_the_sessions(self):
+        """Accounts as the unit: the API's and /metrics' account counts and failed accounts
+        equal `progress --json`'s for the same log."""
+        self.sim.advance()
+        self.assert_counts_match(require_final=True)
+        api = {(s["host"], s["session_id"]): s for s in self.exporter.sessions()["sessions"]}
+        series = self.exporter.metrics()
+        failed = 0
+        for h in self.sim.hosts:
+            for sid in h["sessions"]:
+                r = subprocess.run([EXPORTER, "progress", "--json", "-"], capture_output=True,
+                                   input=self.sim.fetch_log(h["port"], sid).encode(), timeout=30)
+                want = json.loads(r.stdout)
+                got = api[(h["name"], sid)]
+                self.assertEqual(got["accounts"], want["accounts"], sid)
+                self.assertEqual(got["failed_accounts"], want["failed_accounts"], sid)
+                self.assertEqual(got["dangerous_accounts"], want["dangerous_accounts"], sid)
+                labels = {"host": h["name"], "session": sid}
+                for field in ("done", "failed", "with_dangerous_items", "remaining"):
+                    name = "whm_transfer_session_accounts_" + field
+                    self.assertEqual(metric(series, name, **labels), want["accounts"][field], name)
+                self.assertEqual(metric(series, "whm_transfer_session_accounts", **labels),
+                                 want["accounts"]["total"])
+                for a in want["failed_accounts"]:
+                    self.assertEqual(metric(series, "whm_transfer_account_failed", account=a["account"],
+                                            **labels), 1.0)
+                failed += len(want["failed_accounts"])
+                self.assertIsNone(got["stalled_seconds"])  # finished: never stalled
+        self.assertGreater(failed, 0)  # the simulated sessions had failures to check
 
     def test_3_promtool_accepts_a_real_scrape(self):
         status, headers, body = self.exporter.get("/metrics")

@@ -49,7 +49,7 @@ struct Harness {
       CHECK(v.host == "whm-local");
       Seen s;
       if (v.api_state) s.api_state = std::string(*v.api_state);
-      s.summary = wte::log::summary_json(v.model);
+      s.summary = wte::log::summary_json(v.model, {.overview = false});
       s.finished = v.finished;
       s.last_error = std::string(v.last_error);
       s.lines = v.model.info().lines;
@@ -236,7 +236,7 @@ TEST_CASE("a final row before the log ends: lines after it are read until master
 TEST_CASE("a final session that never had a log finishes once it has been quiet") {
   TempDir dir;
   SessionTree tree(tree_spec(dir.path(), 1));
-  Harness h(dir.path());  // poll_interval 5 s: "quiet" is 15 s
+  Harness h(dir.path());                                   // poll_interval 5 s: "quiet" is 15 s
   tree.table().set_state(tree.id(0), 200, 1'700'000'000);  // FAILED before any log
   h.source->poll_now();
   CHECK_FALSE(h.sessions()[tree.id(0)].finished);

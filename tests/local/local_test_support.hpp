@@ -47,7 +47,7 @@ inline std::string read_file(const std::filesystem::path& p) {
 inline std::string summary_of_text(std::string_view text) {
   log::MasterLog m;
   m.feed(text);
-  return log::summary_json(m.model());
+  return log::summary_json(m.model(), {.overview = false});
 }
 
 inline std::string summary_of_file(const std::filesystem::path& p) {

@@ -24,7 +24,7 @@ std::string generated_log(std::size_t accounts, std::uint64_t seed) {
 }
 
 std::string summary(const TrackedSession& s) {
-  return wte::log::summary_json(s.log().model());
+  return wte::log::summary_json(s.log().model(), {.overview = false});
 }
 
 }  // namespace

@@ -190,11 +190,68 @@ TEST_CASE("a name over the text limit is one bounded item, however often it come
 }
 
 TEST_CASE("an empty item name is one item, found again like any other") {
-  const auto m = summarize(worker("start-item", "RESTORE", "") +
-                           worker("success-item", "RESTORE", "", "{}") +
-                           worker("start", "RESTORE", ""));
+  const auto m =
+      summarize(worker("start-item", "RESTORE", "") + worker("success-item", "RESTORE", "", "{}") +
+                worker("start", "RESTORE", ""));
   REQUIRE(m.model().items().size() == 1);
   CHECK(m.model().items()[0].status == ItemStatus::succeeded);
   CHECK(q(m, "RESTORE").items_started == 1);
   CHECK(q(m, "RESTORE").items_succeeded == 1);
+}
+
+TEST_CASE("effective times: the log's, else the clock the chunk was read at, else unknown") {
+  const std::string timed = control("start", "null", R"(,"time":100)") +
+                            worker("start-item", "TRANSFER", "a", "{}", R"(,"time":110)") +
+                            worker("success-item", "TRANSFER", "a", "{}", R"(,"time":170)");
+  wte::log::MasterLog log;
+  log.feed(timed, 5000.0);  // the log's own times win over the clock
+  CHECK(log.model().times().first == 100);
+  CHECK(log.model().times().last == 170);
+  CHECK_FALSE(log.model().times().from_exporter_clock);
+  REQUIRE(log.model().timings().size() == 1);
+  CHECK(log.model().timings()[0].started_at == 110);
+  CHECK(log.model().timings()[0].result_at == 170);
+  CHECK(log.model().timings()[0].duration() == 60);
+  // In a log that carries times, a line without one takes the last one (not the clock).
+  log.feed(worker("start", "RESTORE", "a"), 9000.0);
+  CHECK(log.model().timings()[1].started_at == 170);
+  CHECK_FALSE(log.model().times().from_exporter_clock);
+
+  wte::log::MasterLog untimed;
+  untimed.feed(control("start") + worker("start", "TRANSFER", "a"));
+  CHECK_FALSE(untimed.model().times().first);
+  CHECK_FALSE(untimed.model().timings()[0].started_at);
+  untimed.feed(worker("success-item", "TRANSFER", "a", "{}"), 1234.9);
+  CHECK(untimed.model().times().from_exporter_clock);
+  CHECK(untimed.model().times().first == 1234);  // whole seconds
+  CHECK(untimed.model().timings()[0].result_at == 1234);
+  CHECK_FALSE(untimed.model().timings()[0].duration());  // its start is unknown
+  // finish() parses a last line without its newline with the clock it was read at.
+  std::string last = worker("start", "TRANSFER", "b");
+  last.pop_back();
+  untimed.feed(last, 2000.0);
+  untimed.finish();
+  REQUIRE(untimed.model().timings().size() == 2);
+  CHECK(untimed.model().timings()[1].started_at == 2000);
+}
+
+TEST_CASE("accounts: one per item name across queues, in order of first appearance") {
+  const auto m = summarize(worker("start", "TRANSFER", "a") + worker("start", "TRANSFER", "b") +
+                           worker("start", "RESTORE", "b") + worker("start", "RESTORE", "c") +
+                           worker("start", "RESTORE", "a") + worker("start", "OTHER", "a"));
+  const auto& accounts = m.model().accounts();
+  REQUIRE(accounts.size() == 3);
+  const auto& items = m.model().items();
+  auto names = [&](const wte::log::AccountRecord& a) {
+    std::vector<std::string> out;
+    for (auto i : a.items) out.push_back(items[i].queue + "/" + items[i].name);
+    return out;
+  };
+  CHECK(names(accounts[0]) == std::vector<std::string>{"TRANSFER/a", "RESTORE/a", "OTHER/a"});
+  CHECK(names(accounts[1]) == std::vector<std::string>{"TRANSFER/b", "RESTORE/b"});
+  CHECK(names(accounts[2]) == std::vector<std::string>{"RESTORE/c"});
+  CHECK(m.model().timings()[4].account == 0);
+  CHECK(wte::log::is_account_type("AccountRemoteRoot"));
+  CHECK(wte::log::is_account_type(""));
+  CHECK_FALSE(wte::log::is_account_type("MySQLDatabase"));
 }

@@ -61,3 +61,57 @@ TEST_CASE("items can be left out") {
   const auto d = parse(wte::log::summary_json(m.model(), {.items = false}));
   CHECK_FALSE(d.HasMember("items"));
 }
+
+TEST_CASE("the overview's members come last: the document before them is unchanged") {
+  for (const char* name : {"openapi-2020-failed-root.log", "seed-2014-three-accounts.log"}) {
+    CAPTURE(name);
+    wte::log::MasterLog m;
+    m.feed(wte::test::fixture_log(name));
+    m.finish();
+    const std::string before = wte::log::summary_json(m.model(), {.overview = false});
+    const std::string after = wte::log::summary_json(m.model());
+    REQUIRE(after.size() > before.size());
+    CHECK(after.substr(0, before.size() - 1) == before.substr(0, before.size() - 1));
+    CHECK(after[before.size() - 1] == ',');
+    const auto d = parse(after);
+    for (const char* k : {"accounts", "throughput", "estimated_completion", "failed_accounts",
+                          "dangerous_accounts", "slowest_accounts"}) {
+      CHECK(d.HasMember(k));
+    }
+  }
+}
+
+TEST_CASE("openapi-2020-failed-root.log: the overview's members, exactly") {
+  wte::log::MasterLog m;
+  m.feed(wte::test::fixture_log("openapi-2020-failed-root.log"));
+  const std::string json = wte::log::summary_json(m.model(), {.items = false});
+  const std::string members = json.substr(json.find(R"("accounts":)"));
+  CHECK(members ==
+        R"("accounts":{"total":1,"done":1,"failed":1,"with_dangerous_items":0,"remaining":0},)"
+        R"("throughput":{"accounts_per_hour":0.0,"bytes_per_hour":0.0,"window_seconds":1,)"
+        R"("from_exporter_clock":false,"queues":{)"
+        R"("TRANSFER":{"accounts_per_hour":0.0,"bytes_per_hour":0.0,"estimated_completion":null},)"
+        R"("RESTORE":{"accounts_per_hour":0.0,"bytes_per_hour":0.0,"estimated_completion":null}}},)"
+        R"("estimated_completion":null,)"
+        R"("failed_accounts":[{"account":"root","queue":"TRANSFER",)"
+        R"("failure":"The account “root” already exists on “control.box.new”.",)"
+        R"("cause":"The account “…” already exists on “…”."}],)"
+        R"("dangerous_accounts":[],)"
+        R"("slowest_accounts":[{"account":"root","queue":"TRANSFER","seconds":0},)"
+        R"({"account":"root","queue":"RESTORE","seconds":0}]})");
+}
+
+TEST_CASE("seed-2014-three-accounts.log (no times): time is unknown, accounts are not") {
+  wte::log::MasterLog m;
+  m.feed(wte::test::fixture_log("seed-2014-three-accounts.log"));
+  const auto d = parse(wte::log::summary_json(m.model()));
+  CHECK(d["accounts"]["total"].GetInt() == 3);
+  CHECK(d["accounts"]["done"].GetInt() == 3);
+  CHECK(d["accounts"]["with_dangerous_items"].GetInt() == 1);
+  CHECK(d["throughput"]["accounts_per_hour"].IsNull());
+  CHECK(d["throughput"]["window_seconds"].IsNull());
+  CHECK_FALSE(d["throughput"]["from_exporter_clock"].GetBool());
+  CHECK(d["estimated_completion"].IsNull());
+  CHECK(d["slowest_accounts"].Size() == 0);
+  CHECK(d["dangerous_accounts"][0]["texts"].Size() == 1);
+}

@@ -84,6 +84,13 @@ wte::test::FakeStatusSource busy_source() {
                                std::string(400, 'z') + R"(","dangerous_items":2})");
   log += "not json at all\n";
   src.add_session("bad \"host\"\n\\\xFF", "s\xC3(\n", log);
+  // Running, with times: a rate and an estimated completion.
+  src.add_session("h1", "s4",
+                  wte::test::control("start", "null", R"(,"time":1700000000)") +
+                      wte::test::queue_line("queue_count", "RESTORE", "3") +
+                      wte::test::worker("start", "RESTORE", "a", "null", R"(,"time":1700000100)") +
+                      wte::test::worker("success-item", "RESTORE", "a", R"({"size":9})",
+                                        R"(,"time":1700000600)"));
   return src;
 }
 
@@ -121,8 +128,18 @@ TEST_CASE("promtool check metrics accepts a scrape with hostile data") {
   const std::string text = wte::metrics::render_metrics_text({&c, &m});
   CHECK(wte::text::is_valid_utf8(text));
   CHECK(text.find("<script>\\\"\\\\\\n\x01") != std::string::npos);  // escaped, control kept
-  // Cap 1: s1 has two failed items, the hostile one is failed and dangerous.
-  CHECK(c.last_dropped() == 2);
+  // Cap 1: s1 has two failed items, the hostile one is failed and dangerous; of its two
+  // account series (the hostile account failed, and with dangerous items) one is left out.
+  CHECK(c.last_dropped() == 3);
+  // Every family of the session model is in it, the histograms and the estimate too.
+  for (const char* family :
+       {"whm_transfer_session_accounts_per_hour{", "whm_transfer_queue_bytes_per_hour{",
+        "whm_transfer_session_estimated_completion_timestamp_seconds{",
+        "whm_transfer_queue_account_duration_seconds_bucket{", "whm_transfer_account_failed{",
+        "whm_transfer_account_dangerous_items{", "whm_transfer_session_accounts_remaining{"}) {
+    CAPTURE(family);
+    CHECK(text.find(family) != std::string::npos);
+  }
 
   const PromtoolResult r = promtool_check(text);
   INFO("promtool said:\n", r.output);

@@ -87,8 +87,10 @@ TEST_CASE("openapi-2020-failed-root.log: every session, queue and item series") 
   }
   CHECK(count_series(e, "whm_transfer_item_dangerous_items") == 0);
   // 9 stored states + 8 log states + info + 2 timestamps + last change + 2 line counts
-  // + waiting for the end + pending bytes + 14 x 2 queue gauges + 2 failed items.
-  CHECK(e.size() == 9 + 8 + 1 + 3 + 2 + 1 + 1 + 28 + 2);
+  // + waiting for the end + pending bytes + 14 x 2 queue gauges + 2 failed items
+  // + 5 account counts + accounts per hour (no estimate: COMPLETED) + 2 queue bytes per hour
+  // + 2 duration histograms of 12 series + 1 failed account.
+  CHECK(e.size() == 9 + 8 + 1 + 3 + 2 + 1 + 1 + 28 + 2 + 5 + 1 + 2 + 24 + 1);
   CHECK(e.at(R"(whm_transfer_session_log_waiting_for_end{host="h1",session="s1"})") == "0");
   CHECK(c.last_dropped() == 0);
 }
@@ -280,20 +282,21 @@ TEST_CASE("item series are capped per session; the rest are counted and reported
       "4");
   CHECK(count_series(e, R"(whm_transfer_item_dangerous_items{host="h1",session="s2")") == 1);
   CHECK(count_series(e, R"(whm_transfer_item_failed{host="h1",session="s3")") == 1);
-  CHECK(c.last_dropped() == 3);  // 2 of s1, 1 of s2
-  CHECK(reported == std::vector<std::size_t>{3});
+  // 2 of s1, 1 of s2, and as many account series (each failed item is a failed account).
+  CHECK(c.last_dropped() == 6);
+  CHECK(reported == std::vector<std::size_t>{6});
   // The queue gauges still count everything.
   CHECK(e.at("whm_transfer_queue_items_failed" + s1(R"(,queue="RESTORE")")) == "5");
 
   // Regression: the same left-out series were counted again on every scrape.
   e = scrape(c);
-  CHECK(c.last_dropped() == 3);
-  CHECK(reported == std::vector<std::size_t>{3});
+  CHECK(c.last_dropped() == 6);
+  CHECK(reported == std::vector<std::size_t>{6});
 
   src.remove_session("s1");
   e = scrape(c);
-  CHECK(c.last_dropped() == 1);
-  CHECK(reported == std::vector<std::size_t>{3});  // s2's series was counted already
+  CHECK(c.last_dropped() == 2);
+  CHECK(reported == std::vector<std::size_t>{6});  // s2's series were counted already
   src.remove_session("s2");
   e = scrape(c);
   CHECK(c.last_dropped() == 0);
@@ -306,21 +309,23 @@ TEST_CASE("a session that fails more items adds only its newly left-out series")
   std::vector<std::size_t> reported;
   const SessionCollector c(src, 3, [&](std::size_t n) { reported.push_back(n); });
   scrape(c);
-  CHECK(reported == std::vector<std::size_t>{2});
+  CHECK(reported == std::vector<std::size_t>{4});  // 2 item and 2 account series
   src.remove_session("s1");
   src.add_session("h1", "s1", failed_items_log(9));
   scrape(c);
   scrape(c);
-  CHECK(reported == std::vector<std::size_t>{2, 4});
-  CHECK(c.last_dropped() == 6);
+  CHECK(reported == std::vector<std::size_t>{4, 8});
+  CHECK(c.last_dropped() == 12);
 }
 
 TEST_CASE("the default cap is 1000 series per session") {
   FakeStatusSource src;
   src.add_session("h1", "s1", failed_items_log(1001));
   const SessionCollector c(src);
-  CHECK(count_series(scrape(c), "whm_transfer_item_failed{") == 1000);
-  CHECK(c.last_dropped() == 1);
+  const Exposition e = scrape(c);
+  CHECK(count_series(e, "whm_transfer_item_failed{") == 1000);
+  CHECK(count_series(e, "whm_transfer_account_failed{") == 1000);
+  CHECK(c.last_dropped() == 2);
 }
 
 TEST_CASE("hostile label values: escaped and valid UTF-8") {
@@ -345,4 +350,155 @@ TEST_CASE("hostile label values: escaped and valid UTF-8") {
   CHECK(e.at("whm_transfer_item_failed{host=\"h1\",session=\"s\xEF\xBF\xBD(\\\"\","
              R"(queue="RESTORE",item="it\"em\\x\n",failure=")" +
              wte::test::escape_label(failure) + "\"}") == "1");
+}
+
+namespace {
+
+constexpr std::int64_t kT0 = 1600000000;
+
+std::string timed(std::int64_t t) {
+  return R"(,"item_type":"AccountRemoteRoot","time":)" + std::to_string(kT0 + t);
+}
+
+// An account's item in one queue: start-item at `start`, its result at `end`.
+std::string run(const std::string& queue, const std::string& item, std::int64_t start,
+                std::int64_t end, std::int64_t size, const std::string& result = "success-item",
+                const std::string& msg = "{}") {
+  return wte::test::worker("start-item", queue, item, R"({"size":)" + std::to_string(size) + "}",
+                           timed(start)) +
+         wte::test::worker(result, queue, item, msg, timed(end));
+}
+
+// Three accounts of four over the first hour: alice restored, bob failed in TRANSFER (and
+// so in RESTORE), carol restored with dangerous items.
+std::string first_hour_log() {
+  const std::string bob_failed =
+      R"({"failure":"The account “bob” already exists on “x.example.com”."})";
+  return wte::test::control("start", "null", R"(,"time":)" + std::to_string(kT0)) +
+         wte::test::queue_line("queue_count", "TRANSFER", "4") +
+         wte::test::queue_line("queue_count", "RESTORE", "4") +
+         run("TRANSFER", "alice", 0, 120, 1000) + run("RESTORE", "alice", 120, 420, 1000) +
+         run("TRANSFER", "bob", 0, 3600, 2000, "failed-item", bob_failed) +
+         run("RESTORE", "bob", 3600, 3600, 2000, "failed-item", bob_failed) +
+         run("TRANSFER", "carol", 100, 200, 3000) +
+         run("RESTORE", "carol", 200, 1800, 3000, "warning-item", R"({"dangerous_items":2})");
+}
+
+}  // namespace
+
+TEST_CASE("accounts, throughput, estimate and durations of a log with known times") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", first_hour_log());
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at("whm_transfer_session_accounts" + s1()) == "4");
+  CHECK(e.at("whm_transfer_session_accounts_done" + s1()) == "3");
+  CHECK(e.at("whm_transfer_session_accounts_failed" + s1()) == "1");
+  CHECK(e.at("whm_transfer_session_accounts_with_dangerous_items" + s1()) == "1");
+  CHECK(e.at("whm_transfer_session_accounts_remaining" + s1()) == "1");
+  CHECK(e.at("whm_transfer_session_accounts_per_hour" + s1()) == "3");
+  CHECK(e.at("whm_transfer_session_estimated_completion_timestamp_seconds" + s1()) ==
+        std::to_string(kT0 + 3600 + 1200));
+  const std::string t = s1(R"(,queue="TRANSFER")");
+  const std::string r = s1(R"(,queue="RESTORE")");
+  CHECK(e.at("whm_transfer_queue_bytes_per_hour" + t) == "6000");
+  CHECK(e.at("whm_transfer_queue_bytes_per_hour" + r) == "6000");
+  // TRANSFER: 120, 3600, 100 s; RESTORE: 300, 0, 1600 s.
+  auto bucket = [](const std::string& queue, const char* le) {
+    return std::string(R"(whm_transfer_queue_account_duration_seconds_bucket{host="h1",)") +
+           R"(session="s1",queue=")" + queue + R"(",le=")" + le + R"("})";
+  };
+  CHECK(e.at(bucket("TRANSFER", "60")) == "0");
+  CHECK(e.at(bucket("TRANSFER", "300")) == "2");
+  CHECK(e.at(bucket("TRANSFER", "1800")) == "2");
+  CHECK(e.at(bucket("TRANSFER", "3600")) == "3");
+  CHECK(e.at(bucket("TRANSFER", "86400")) == "3");
+  CHECK(e.at(bucket("TRANSFER", "+Inf")) == "3");
+  CHECK(e.at("whm_transfer_queue_account_duration_seconds_sum" + t) == "3820");
+  CHECK(e.at("whm_transfer_queue_account_duration_seconds_count" + t) == "3");
+  CHECK(e.at(bucket("RESTORE", "60")) == "1");
+  CHECK(e.at(bucket("RESTORE", "300")) == "2");
+  CHECK(e.at(bucket("RESTORE", "900")) == "2");
+  CHECK(e.at(bucket("RESTORE", "1800")) == "3");
+  CHECK(e.at("whm_transfer_queue_account_duration_seconds_sum" + r) == "1900");
+  CHECK(count_series(e, "whm_transfer_queue_account_duration_seconds_bucket") == 2 * 10);
+  // One series per failed account (not one per queue), labelled with its first failure's
+  // queue and its cause; the dangerous one apart.
+  CHECK(count_series(e, "whm_transfer_account_failed{") == 1);
+  CHECK(e.at("whm_transfer_account_failed" +
+             s1(",account=\"bob\",queue=\"TRANSFER\",failure=\"The account \xE2\x80\x9C\xE2\x80\xA6"
+                "\xE2\x80\x9D already exists on \xE2\x80\x9C\xE2\x80\xA6\xE2\x80\x9D.\"")) == "1");
+  CHECK(count_series(e, "whm_transfer_account_dangerous_items{") == 1);
+  CHECK(e.at("whm_transfer_account_dangerous_items" + s1(R"(,account="carol")")) == "2");
+  CHECK(count_series(e, "whm_transfer_item_failed{") == 2);  // the per-item series stay
+}
+
+TEST_CASE("a final state has no estimate; the API's state counts") {
+  FakeStatusSource src;
+  auto& s = src.add_session("h1", "s1", first_hour_log());
+  s.api_state = "ABORTED";
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.count("whm_transfer_session_estimated_completion_timestamp_seconds" + s1()) == 0);
+  CHECK(e.at("whm_transfer_session_accounts_per_hour" + s1()) == "3");
+}
+
+TEST_CASE("unknown time is absent: no rate, estimate, bytes per hour or histogram") {
+  FakeStatusSource src;
+  src.add_session("h1", "s1", wte::test::fixture_log("seed-2014-three-accounts.log"));
+  src.add_session("h1", "s2", wte::test::control("start"));
+  auto& unread = src.add_session("h1", "s3", "");
+  unread.log_read = false;
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at("whm_transfer_session_accounts" + s1()) == "3");
+  CHECK(e.at("whm_transfer_session_accounts_done" + s1()) == "3");
+  CHECK(e.at("whm_transfer_session_accounts_remaining" + s1()) == "0");
+  CHECK(e.at("whm_transfer_account_dangerous_items" + s1(R"(,account="colin")")) == "1");
+  CHECK(count_series(e, "_per_hour") == 0);
+  CHECK(count_series(e, "estimated_completion") == 0);
+  CHECK(count_series(e, "account_duration") == 0);
+  // Nothing known of s2's accounts: no total, no remaining; s3's log was never read.
+  const std::string s2 = R"({host="h1",session="s2"})";
+  CHECK(e.count("whm_transfer_session_accounts" + s2) == 0);
+  CHECK(e.count("whm_transfer_session_accounts_remaining" + s2) == 0);
+  CHECK(e.at("whm_transfer_session_accounts_done" + s2) == "0");
+  CHECK(count_series(e, R"(whm_transfer_session_accounts{host="h1",session="s3")") == 0);
+  CHECK(count_series(e, R"(whm_transfer_session_accounts_done{host="h1",session="s3")") == 0);
+}
+
+TEST_CASE("a log without times read with the exporter's clock: time from the clock") {
+  FakeStatusSource src;
+  auto& s = src.add_session("h1", "s1", "");
+  const std::string start =
+      wte::test::control("start") + wte::test::queue_line("queue_count", "TRANSFER", "10");
+  auto restored = [](const std::string& item) {
+    return wte::test::worker("start-item", "RESTORE", item, R"("5")") +
+           wte::test::worker("success-item", "RESTORE", item, R"({"size":"5"})");
+  };
+  s.log.feed(start + restored("a"), 1000.0);
+  s.log.feed(restored("b"), 1600.0);
+  const Exposition e = scrape(SessionCollector(src));
+  CHECK(e.at("whm_transfer_session_accounts_per_hour" + s1()) == "6");  // b in 600 s
+  CHECK(e.at("whm_transfer_session_estimated_completion_timestamp_seconds" + s1()) ==
+        std::to_string(1600 + 8 * 600));
+  CHECK(e.at("whm_transfer_queue_account_duration_seconds_count" + s1(R"(,queue="RESTORE")")) ==
+        "2");
+}
+
+TEST_CASE("account series have their own cap beside the item series'") {
+  // Three accounts failing in TRANSFER, and so in RESTORE: six item series, three account
+  // series.
+  std::string log = wte::test::control("start");
+  for (const char* a : {"a", "b", "c"}) {
+    for (const char* q : {"TRANSFER", "RESTORE"}) {
+      log += wte::test::worker("failed-item", q, a,
+                               R"({"failure":"no room for )" + std::string(a) + R"("})");
+    }
+  }
+  FakeStatusSource src;
+  src.add_session("h1", "s1", log);
+  const SessionCollector c(src, 4);
+  const Exposition e = scrape(c);
+  CHECK(count_series(e, "whm_transfer_item_failed{") == 4);
+  CHECK(count_series(e, "whm_transfer_account_failed{") == 3);
+  CHECK(count_series(e, R"(failure="no room for <account>")") == 3);
+  CHECK(c.last_dropped() == 2);
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Checks the Grafana dashboard: valid JSON, every panel has the Prometheus datasource
-variable and expressions, every metric is one of docs/METRICS.md, and every expression (with
-the variables as ".*" and as a single value) parses, by `promtool check rules` on a rules file
+variable and expressions, every metric is one of docs/METRICS.md, the panels the operators
+need are there, every link to a panel names one that exists, and every expression (with the
+variables as ".*" and as a single value) parses, by `promtool check rules` on a rules file
 holding them as recording rules.
 
   check_dashboard.py DASHBOARD.json METRICS.md
 """
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -15,14 +17,55 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dashboard_queries  # noqa: E402
 from ops_common import Checker, fail, need_tool, run  # noqa: E402
 
-# What the dashboard must show (the issue "Operations"): one metric per required panel.
+# What the dashboard must show: one metric per required panel. The session overview (host,
+# source, initiator, start, state, accounts done/failed, estimated completion), accounts per
+# hour, remaining accounts, the slowest accounts, the exporter's own health.
 REQUIRED_METRICS = (
     "whm_transfer_session_state", "whm_transfer_queue_progress_ratio",
     "whm_transfer_queue_items_succeeded", "whm_transfer_queue_items_failed",
-    "whm_transfer_queue_items_with_warnings", "whm_transfer_queue_finished_bytes",
-    "whm_transfer_item_failed", "whm_transfer_item_dangerous_items", "whm_transfer_host_up",
+    "whm_transfer_queue_items_with_warnings", "whm_transfer_host_up",
     "whm_transfer_host_poll_duration_seconds_bucket", "whm_transfer_host_errors_total",
+    "whm_transfer_session_info", "whm_transfer_session_start_timestamp_seconds",
+    "whm_transfer_session_accounts", "whm_transfer_session_accounts_done",
+    "whm_transfer_session_accounts_failed", "whm_transfer_session_accounts_with_dangerous_items",
+    "whm_transfer_session_accounts_remaining", "whm_transfer_session_accounts_per_hour",
+    "whm_transfer_session_estimated_completion_timestamp_seconds",
+    "whm_transfer_queue_bytes_per_hour", "whm_transfer_queue_account_duration_seconds_bucket",
+    "whm_transfer_account_failed", "whm_transfer_account_dangerous_items",
+    "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
+    "process_start_time_seconds", "scrape_duration_seconds",
 )
+VIEW_PANEL_RE = re.compile(r"[?&]viewPanel=(\d+)")
+
+
+def links(dashboard):
+    """[(where, url)] of every link: the dashboard's, panels', and fields' data links."""
+    out = [("dashboard", l.get("url", "")) for l in dashboard.get("links", [])]
+    for p in dashboard_queries.iter_panels(dashboard.get("panels", [])):
+        where = f"panel {p.get('id')} '{p.get('title', '')}'"
+        out += [(where, l.get("url", "")) for l in p.get("links", [])]
+        fc = p.get("fieldConfig", {})
+        for props in [fc.get("defaults", {})] + [
+                {pr["id"]: pr["value"] for pr in o.get("properties", [])}
+                for o in fc.get("overrides", [])]:
+            out += [(where, l.get("url", "")) for l in props.get("links", []) or []]
+    return out
+
+
+def check_links(c, dashboard):
+    ids = {p.get("id") for p in dashboard_queries.iter_panels(dashboard.get("panels", []))}
+    found = links(dashboard)
+    c.expect(any(u.rstrip("/").endswith("${instance}") for _, u in found if "://" in u),
+             "no link to the exporter's landing page")
+    c.expect(sum(1 for _, u in found if VIEW_PANEL_RE.search(u)) >= 5,
+             "fewer than 5 links between panels")
+    for where, url in found:
+        c.expect(bool(url), f"{where}: a link without url")
+        for m in VIEW_PANEL_RE.finditer(url):
+            c.expect(int(m.group(1)) in ids, f"{where}: link to panel {m.group(1)}, which is not there")
+        if url.startswith("/d/"):
+            c.expect(url.startswith(f"/d/{dashboard.get('uid')}/"),
+                     f"{where}: link to another dashboard: {url}")
 
 
 def main(argv):
@@ -42,7 +85,8 @@ def main(argv):
         c.expect(False, problem)
     everything = " ".join(e for _, e in dashboard_queries.extract(dashboard))
     for metric in REQUIRED_METRICS:
-        c.expect(metric in everything, f"no panel uses {metric}")
+        c.expect(re.search(rf"\b{metric}\b", everything) is not None, f"no panel uses {metric}")
+    check_links(c, dashboard)
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, overrides in (("all", {}), ("one value", {"host": "whm1", "session": "s1"})):

@@ -19,7 +19,9 @@ EXPECTED = (
     "usr/share/doc/whm_transfer_exporter/examples/systemd/remote-only.conf",
     "usr/share/doc/whm_transfer_exporter/examples/prometheus/alerts.yml",
     "usr/share/doc/whm_transfer_exporter/examples/prometheus/scrape.yml",
+    "usr/share/doc/whm_transfer_exporter/examples/prometheus/alertmanager.yml",
     "usr/share/doc/whm_transfer_exporter/examples/grafana/whm-transfers.json",
+    "usr/share/doc/whm_transfer_exporter/examples/grafana/alert-rules.yml",
 )
 
 

@@ -73,6 +73,31 @@ class ProgressCommandTest(unittest.TestCase):
         self.assertIsNone(doc["queues"]["TRANSFER"]["bytes_total"])
         self.assertIsNone(doc["session"]["started_at"])
 
+    def test_accounts_and_pace(self):
+        out = run(FAILED).stdout.decode()
+        # One account failed in both queues: one failed account.
+        self.assertIn("Accounts  1 of 1 done (1 failed, 0 with dangerous items), 0 remaining\n", out)
+        self.assertIn("Pace      0.0 accounts/h, 0 B/h over the last 1s\n", out)
+        self.assertIn("Pace      unknown (the log has no times)\n", run(SEED).stdout.decode())
+        items = run("--items", FAILED).stdout.decode()
+        self.assertIn("Slowest accounts (first start to last result):\n  TRANSFER          0s  root\n",
+                      items)
+
+    def test_json_overview_under_new_keys(self):
+        doc = json.loads(run("--json", FAILED).stdout)
+        self.assertEqual(doc["accounts"], {"total": 1, "done": 1, "failed": 1,
+                                           "with_dangerous_items": 0, "remaining": 0})
+        self.assertEqual(doc["failed_accounts"], [{
+            "account": "root", "queue": "TRANSFER",
+            "failure": "The account \u201croot\u201d already exists on \u201ccontrol.box.new\u201d.",
+            "cause": "The account \u201c\u2026\u201d already exists on \u201c\u2026\u201d."}])
+        self.assertIsNone(doc["estimated_completion"])
+        self.assertEqual(doc["throughput"]["window_seconds"], 1)
+        self.assertEqual(list(doc)[:3], ["session", "queues", "items"])  # the old ones first
+        seed = json.loads(run("--json", SEED).stdout)
+        self.assertIsNone(seed["throughput"]["accounts_per_hour"])
+        self.assertEqual(seed["dangerous_accounts"][0]["account"], "colin")
+
     def test_stdin_and_running_status_3(self):
         with open(SEED, "rb") as f:
             head = b"".join(f.readlines()[:12])

@@ -178,7 +178,7 @@ std::string summary_of(const std::string& log) {
   wte::log::MasterLog m;
   m.feed(log);
   m.finish();
-  return wte::log::summary_json(m.model());
+  return wte::log::summary_json(m.model(), {.overview = false});
 }
 
 struct Observed {
@@ -218,7 +218,7 @@ struct RemoteHarness {
       o.unknown_reason = std::string(v.unknown_reason);
       o.waiting = v.waiting_for_end;
       o.finished = v.finished;
-      o.summary = wte::log::summary_json(v.model);
+      o.summary = wte::log::summary_json(v.model, {.overview = false});
       o.lines = v.model.info().lines;
     });
     return o;

@@ -25,6 +25,13 @@ const ExpectedQueue* Expected::queue(std::string_view name) const noexcept {
   return nullptr;
 }
 
+const ExpectedAccountItem* ExpectedAccount::item(std::string_view queue) const noexcept {
+  for (const auto& i : items) {
+    if (i.queue == queue) return &i;
+  }
+  return nullptr;
+}
+
 namespace {
 
 constexpr std::string_view kTransfer = "TRANSFER";
@@ -49,6 +56,7 @@ struct Pending {
   std::string msg;  // written JSON; empty: no msg
   std::optional<ItemEffect> effect;
   std::optional<std::string> session_value;  // initiator, version or remote host as stored
+  std::string failure;                       // a failed-item's text
   std::int64_t time_step = 0;                // seconds after the previous line
   bool glue_next = false;  // the same worker writes the next line at once, uninterrupted
 };
@@ -107,6 +115,7 @@ struct LogGenerator::Impl {
   std::deque<AccountPlan> restore_waiting;
   std::unordered_set<std::string> names;
   std::vector<std::unordered_map<std::string, Contribution>> truth;  // parallel to queues
+  std::unordered_map<std::string, std::size_t> account_index;        // into expected.accounts
   std::uint64_t accounts_total = 0;
   bool unbounded = false;
   std::uint64_t next_account = 0;
@@ -397,6 +406,7 @@ struct LogGenerator::Impl {
     }
     p.msg = json_object(std::move(msg), random);
     p.effect->size = a.size;
+    p.failure = failure;
     return p;
   }
 
@@ -590,6 +600,34 @@ struct LogGenerator::Impl {
                        e.dangerous > 0 || e.altered > 0;
     }
     contribute(q, c, +1);
+    account_for_item(p, effect);
+  }
+
+  // The account's side of an item line: when its item started and how it ended.
+  void account_for_item(const Pending& p, log::QueueEffect effect) {
+    const auto [it, inserted] = account_index.try_emplace(p.item, expected.accounts.size());
+    if (inserted) expected.accounts.emplace_back().name = p.item;
+    ExpectedAccount& account = expected.accounts[it->second];
+    ExpectedAccountItem* item = nullptr;
+    for (auto& i : account.items) {
+      if (i.queue == p.queue) item = &i;
+    }
+    if (!item) {
+      item = &account.items.emplace_back();
+      item->queue = p.queue;
+    }
+    const std::optional<std::int64_t> time =
+        p.legacy ? std::nullopt : std::optional<std::int64_t>(now);
+    if (p.effect->size) item->size = p.effect->size;
+    if (effect == log::QueueEffect::item_seen || effect == log::QueueEffect::item_size) {
+      if (!item->started_at) item->started_at = time;
+    }
+    if (!log::is_item_result(effect)) return;
+    item->result_at = time;
+    item->result_line = expected.lines;
+    item->failed = effect == log::QueueEffect::item_failed;
+    item->failure = item->failed ? p.failure : "";
+    item->dangerous_items = p.effect->dangerous;
   }
 };
 

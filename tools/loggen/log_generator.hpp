@@ -56,6 +56,26 @@ struct ExpectedQueue {
   std::int64_t child_failures = 0;
 };
 
+// One account's item in one queue, as written: its first start line and its last result
+// (times only from lines that carry one: modern lines).
+struct ExpectedAccountItem {
+  std::string queue;
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> result_at;
+  std::uint64_t result_line = 0;  // 1-based line number of the last result; 0: none yet
+  bool failed = false;            // its last result failed
+  std::string failure;            // that result's text
+  std::optional<std::int64_t> size;
+  std::int64_t dangerous_items = 0;
+};
+
+struct ExpectedAccount {
+  std::string name;
+  std::vector<ExpectedAccountItem> items;  // in order of first appearance
+
+  const ExpectedAccountItem* item(std::string_view queue) const noexcept;
+};
+
 struct Expected {
   std::string state = "PENDING";
   std::optional<std::string> initiator;
@@ -64,8 +84,9 @@ struct Expected {
   std::optional<std::int64_t> started_at;
   std::optional<std::int64_t> last_event_at;
   std::uint64_t lines = 0;
-  std::uint64_t bytes = 0;            // including the newlines
-  std::vector<ExpectedQueue> queues;  // in order of first appearance
+  std::uint64_t bytes = 0;                // including the newlines
+  std::vector<ExpectedQueue> queues;      // in order of first appearance
+  std::vector<ExpectedAccount> accounts;  // every item name, in order of first appearance
 
   const ExpectedQueue* queue(std::string_view name) const noexcept;
 };
