@@ -237,8 +237,12 @@ void Exporter::build_routes() {
               }));
   router_.add("GET", "/metrics",
               sync([this](const web::Request& r) { return metrics_response(r); }));
-  router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
-                return web::Response::json(200, status::sessions_json(*this));
+  router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request& r) {
+                // ?items=0: the summaries without their items (what the landing page polls).
+                const auto items = r.query_param("items");
+                const bool with_items = !items || (*items != "0" && *items != "false");
+                return web::Response::json(200,
+                                           status::sessions_json(*this, {.items = with_items}));
               }));
   router_.add("POST", std::string(kSessionsPath),
               sync([this](const web::Request& r) { return register_session(r); }));

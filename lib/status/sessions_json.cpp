@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <string_view>
+#include <unordered_set>
 
 #include "log/summary_json.hpp"
 #include "text/utf8.hpp"
@@ -40,7 +41,21 @@ void opt_number(Writer& w, std::string_view k, std::optional<double> v) {
     w.Null();
 }
 
-void write_session(Writer& w, const sources::SessionView& s) {
+// An account is an item whose type names one ("AccountRemoteRoot", "AccountLocal", ...; an
+// item of unknown type counts as one), keyed by its name: the names once each, in order of
+// first appearance, so a client can find the session holding an account without the items.
+void write_account_names(Writer& w, const log::SessionModel& model) {
+  key(w, "account_names");
+  w.StartArray();
+  std::unordered_set<std::string_view> seen;
+  for (const log::ItemRecord& item : model.items()) {
+    const bool account = item.item_type.empty() || item.item_type.starts_with("Account");
+    if (account && seen.insert(item.name).second) str(w, item.name);
+  }
+  w.EndArray();
+}
+
+void write_session(Writer& w, const sources::SessionView& s, const SessionsJsonOptions& options) {
   w.StartObject();
   key(w, "host");
   str(w, s.host);
@@ -67,8 +82,9 @@ void write_session(Writer& w, const sources::SessionView& s) {
   key(w, "last_error");
   str(w, s.last_error);
   key(w, "summary");
-  const std::string summary = log::summary_json(s.model);
+  const std::string summary = log::summary_json(s.model, {.items = options.items});
   w.RawValue(summary.data(), summary.size(), rapidjson::kObjectType);
+  write_account_names(w, s.model);
   w.EndObject();
 }
 
@@ -96,13 +112,13 @@ void write_host(Writer& w, const sources::HostView& h) {
 
 }  // namespace
 
-std::string sessions_json(const sources::StatusSource& source) {
+std::string sessions_json(const sources::StatusSource& source, SessionsJsonOptions options) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   key(w, "sessions");
   w.StartArray();
-  source.for_each_session([&](const sources::SessionView& s) { write_session(w, s); });
+  source.for_each_session([&](const sources::SessionView& s) { write_session(w, s, options); });
   w.EndArray();
   key(w, "hosts");
   w.StartArray();

@@ -6,6 +6,9 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <string>
+#include <vector>
+
 #include "log/log_builder.hpp"
 #include "log/summary_json.hpp"
 #include "metrics/fake_status_source.hpp"
@@ -73,7 +76,7 @@ TEST_CASE("sessions: fields, and the summary is exactly summary_json's document"
   }
   CHECK(sessions[0]["summary"]["queues"]["RESTORE"]["items_failed"].GetInt() == 1);
   CHECK(sessions[1]["summary"]["queues"]["RESTORE"]["dangerous_items"].GetInt() == 1);
-  CHECK(s0.MemberCount() == 9);
+  CHECK(s0.MemberCount() == 10);  // with account_names
   CHECK_FALSE(s0["waiting_for_end"].GetBool());
 }
 
@@ -149,4 +152,30 @@ TEST_CASE("hostile strings: the document is valid JSON and valid UTF-8") {
   const auto& item = session["summary"]["items"][0];
   CHECK(str(item["item"]) == std::string("it\"em\0", 6));
   CHECK(str(item["failure"]).starts_with("x\ny\x01 \"q\" \\ zzz"));
+}
+
+TEST_CASE("without items: the summaries lack them, the account names stay") {
+  FakeStatusSource src;
+  std::string log = wte::test::control("start");
+  log += wte::test::worker("start-item", "TRANSFER", "bob", "null",
+                           R"(,"item_type":"AccountRemoteRoot")");
+  log += wte::test::worker("start-item", "RESTORE", "bob", "null",
+                           R"(,"item_type":"AccountRemoteRoot")");
+  log += wte::test::worker("start-item", "TRANSFER", "alice", "null",
+                           R"(,"item_type":"AccountLocal")");
+  log +=
+      wte::test::worker("start-item", "TRANSFER", "db1", "null", R"(,"item_type":"LocalDatabase")");
+  log += wte::test::worker("start-item", "TRANSFER", "carol");
+  src.add_session("h1", "s1", log);
+  const auto full = parse(sessions_json(src));
+  const auto& session = full["sessions"][0];
+  REQUIRE(session["summary"].HasMember("items"));
+  std::vector<std::string> names;
+  for (const auto& n : session["account_names"].GetArray()) names.push_back(str(n));
+  CHECK(names == std::vector<std::string>{"bob", "alice", "carol"});  // once each; no db1
+
+  const auto lean = parse(sessions_json(src, {.items = false}));
+  CHECK_FALSE(lean["sessions"][0]["summary"].HasMember("items"));
+  CHECK(lean["sessions"][0]["summary"]["queues"] == session["summary"]["queues"]);
+  CHECK(lean["sessions"][0]["account_names"] == session["account_names"]);
 }
