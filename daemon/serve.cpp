@@ -21,13 +21,16 @@ namespace wte::daemon {
 
 const char* const kServeUsage =
     "usage: whm_transfer_exporter [serve] [--config.file FILE] [--web.listen-address ADDR]\n"
-    "                             [--web.config.file FILE] [--shard I/N]\n"
+    "                             [--web.config.file FILE] [--web.enable-lifecycle]\n"
+    "                             [--shard I/N]\n"
     "                             [--log.level LEVEL] [--log.format FORMAT]\n"
     "  --config.file FILE         the YAML config (see config/whm_transfer_exporter.example.yml);\n"
     "                             without it: local mode on /var/cpanel/transfer_sessions\n"
     "  --web.listen-address ADDR  overrides listen_address (e.g. 127.0.0.1:9923, :9923)\n"
     "  --web.config.file FILE     overrides web_config_file (TLS and basic auth, in the\n"
     "                             format of Prometheus' exporter-toolkit)\n"
+    "  --web.enable-lifecycle     allow POST /-/reload (behind the API token when one is\n"
+    "                             configured); SIGHUP always reloads\n"
     "  --shard I/N                poll only the remote hosts of shard I of N (0 <= I < N)\n"
     "  --log.level LEVEL          debug, info, warn or error; overrides log_level, also\n"
     "                             across reloads\n"
@@ -45,6 +48,7 @@ struct ServeArgs {
   std::optional<config::ShardSpec> shard;
   std::optional<logging::Level> log_level;
   logging::Format log_format = logging::Format::logfmt;
+  bool enable_lifecycle = false;
 };
 
 // The canonical name of an option (the Prometheus ecosystem's spelling), or "" if unknown.
@@ -96,6 +100,10 @@ std::optional<ServeArgs> parse(std::span<const std::string> args) {
   ServeArgs a;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    if (arg == "--web.enable-lifecycle") {  // the one switch: it takes no value
+      a.enable_lifecycle = true;
+      continue;
+    }
     const auto eq = arg.find('=');
     const std::string name = arg.substr(0, eq);
     const std::string_view option = canonical(name);
@@ -155,6 +163,7 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   options.config_path = a->config;
   options.listen_address = a->listen;
   options.web_config_file = a->web_config;
+  options.enable_lifecycle = a->enable_lifecycle;
   options.shard = a->shard;
   const sources::SystemClock clock;
   exporter::Exporter exporter(io, logger, options, clock);

@@ -87,6 +87,12 @@ struct Config {
   std::string source_file;  // the file it was read from, for messages
   std::string listen_address = "0.0.0.0:9923";
   std::optional<std::string> web_config_file;
+  // POST /-/reload (as Prometheus' --web.enable-lifecycle): off unless enabled, and then
+  // behind the API token when one is configured.
+  bool enable_lifecycle = false;
+  // `/` and `/api/v1/sessions` (account names, failure texts); false: /metrics and the
+  // health endpoints only.
+  bool serve_status_pages = true;
   std::string state_directory = "/var/lib/whm_transfer_exporter";
   std::chrono::milliseconds poll_interval{15000};
   std::size_t max_concurrent_requests = 64;

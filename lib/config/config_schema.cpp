@@ -13,8 +13,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::array<std::string_view, 13> kTopKeys{"listen_address",
+constexpr std::array<std::string_view, 15> kTopKeys{"listen_address",
                                                     "web_config_file",
+                                                    "enable_lifecycle",
+                                                    "serve_status_pages",
                                                     "state_directory",
                                                     "poll_interval",
                                                     "max_concurrent_requests",
@@ -335,6 +337,8 @@ void read_top_level(YamlWalker& w, const Fields& fields, Config& c) {
     }
   }
   w.read_bool(fields.get("allow_insecure_token_permissions"), c.allow_insecure_token_permissions);
+  w.read_bool(fields.get("enable_lifecycle"), c.enable_lifecycle);
+  w.read_bool(fields.get("serve_status_pages"), c.serve_status_pages);
 }
 
 }  // namespace

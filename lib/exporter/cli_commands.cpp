@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
 #include <boost/beast/http/status.hpp>
 #include <cstdlib>
 #include <map>
@@ -15,6 +16,8 @@
 #include "config/loader.hpp"
 #include "config/token.hpp"
 #include "exporter/http_fetch.hpp"
+#include "exporter/prepared_config.hpp"
+#include "exporter/source_factory.hpp"
 
 namespace wte::exporter {
 
@@ -146,22 +149,16 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
         << (result.errors.size() == 1 ? "" : "s") << "\n";
     return 2;
   }
-  // The secrets the config points at must be readable too (never printed). Each error
-  // names the file, line, column and key where the config names the secret.
-  const auto env = config::TokenEnvironment::process();
-  const bool insecure_ok = result.config->allow_insecure_token_permissions;
-  std::vector<config::TokenSource> sources;
-  for (const auto& host : result.config->hosts) sources.push_back(host.token);
-  if (result.config->api_token) sources.push_back(*result.config->api_token);
-  int bad = 0;
-  for (const auto& source : sources) {
-    const auto token = config::load_token(source, env, insecure_ok);
-    if (!token.ok()) {
-      err << token.error << "\n";
-      ++bad;
-    }
-  }
-  if (bad > 0) {
+  // Everything the config names, exactly as `serve` checks it before starting or reloading
+  // (prepared_config.hpp): tokens (never printed), CA files, the web config and its TLS
+  // files. Each error names the file and line, the key or the host.
+  boost::asio::io_context io;
+  SourceFactory factory(io.get_executor());
+  const auto prepared =
+      prepare_config(*result.config, factory, config::TokenEnvironment::process());
+  if (!prepared.ok()) {
+    for (const auto& e : prepared.error()) err << e.message << "\n";
+    const std::size_t bad = prepared.error().size();
     err << args[0] << ": " << bad << " error" << (bad == 1 ? "" : "s") << "\n";
     return 2;
   }

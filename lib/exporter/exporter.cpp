@@ -18,13 +18,6 @@ constexpr std::string_view kSessionsPath = "/api/v1/sessions";
 constexpr std::string_view kSessionsPrefix = "/api/v1/sessions/";
 }  // namespace
 
-struct Exporter::Prepared {
-  config::Config config;
-  SourceSpecs sources;
-  std::optional<config::Secret> api_token;
-  web::WebConfig web;
-};
-
 Exporter::Exporter(boost::asio::io_context& io, logging::Logger& logger, ExporterOptions options,
                    const sources::Clock& clock)
     : io_(io),
@@ -40,43 +33,18 @@ Exporter::~Exporter() {
   stop();
 }
 
-// Everything that can fail about a config, before anything is changed: the sources' specs
-// (with their secrets), the API token, the web config.
-Result<std::unique_ptr<Exporter::Prepared>> Exporter::prepare(const config::Config& config) {
-  auto p = std::make_unique<Prepared>();
-  p->config = config;
-  if (options_.listen_address) p->config.listen_address = *options_.listen_address;
-  if (options_.web_config_file) p->config.web_config_file = *options_.web_config_file;
-  if (options_.shard) p->config.shard = *options_.shard;
-  std::string errors;
-  const auto env = config::TokenEnvironment::process();
-  auto specs = factory_.specs(p->config, env);
-  if (specs.ok()) {
-    p->sources = std::move(specs).value();
-  } else {
-    for (const auto& e : specs.error()) errors += e.message + "\n";
-  }
-  if (p->config.api_token) {
-    auto token =
-        config::load_token(*p->config.api_token, env, p->config.allow_insecure_token_permissions);
-    if (!token.ok())
-      errors += "api: " + token.error + "\n";
-    else
-      p->api_token = std::move(*token.token);
-  }
-  if (p->config.web_config_file) {
-    const auto web = web::load_web_config(*p->config.web_config_file);
-    for (const auto& e : web.errors) errors += e.to_string() + "\n";
-    p->web = web.config;
-  }
-  if (!errors.empty()) {
-    errors.pop_back();
-    return Error{errors};
-  }
-  return p;
+// Everything that can fail about a config, before anything is changed (prepared_config.hpp),
+// with the command line's overrides applied.
+Result<PreparedConfig> Exporter::prepare(config::Config config) {
+  if (options_.listen_address) config.listen_address = *options_.listen_address;
+  if (options_.web_config_file) config.web_config_file = *options_.web_config_file;
+  if (options_.shard) config.shard = *options_.shard;
+  auto prepared = prepare_config(std::move(config), factory_, config::TokenEnvironment::process());
+  if (!prepared.ok()) return Error{join_errors(prepared.error())};
+  return std::move(prepared).value();
 }
 
-void Exporter::apply(Prepared& p) {
+void Exporter::apply(PreparedConfig& p) {
   const config::Config& c = p.config;
   logger_.set_level(logging::parse_level(c.log_level));
   factory_.apply_shared_settings(c);
@@ -139,7 +107,7 @@ std::string Exporter::start(const config::Config& config) {
     metrics_.set_reload(false, clock_.unix_now());
     return prepared.error().message;
   }
-  auto& p = *prepared.value();
+  auto& p = prepared.value();
 
   std::error_code ec;
   std::filesystem::create_directories(p.config.state_directory, ec);
@@ -184,7 +152,7 @@ std::string Exporter::reload() {
   const auto loaded = config::load_config_file(*options_.config_path);
   std::string error;
   for (const auto& e : loaded.errors) error += e.to_string() + "\n";
-  std::unique_ptr<Prepared> prepared;
+  std::optional<PreparedConfig> prepared;
   if (error.empty()) {
     auto result = prepare(*loaded.config);
     if (result.ok())
@@ -230,6 +198,7 @@ void Exporter::for_each_session(
 void Exporter::build_routes() {
   auto sync = [](auto fn) { return web::make_async(std::move(fn)); };
   router_.add("GET", "/", sync([this](const web::Request&) {
+                if (!config_.serve_status_pages) return pages_off();
                 status::PageContext ctx;
                 ctx.version = options_.version;
                 ctx.now_unix = clock_.unix_now();
@@ -238,6 +207,7 @@ void Exporter::build_routes() {
   router_.add("GET", "/metrics",
               sync([this](const web::Request& r) { return metrics_response(r); }));
   router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request& r) {
+                if (!config_.serve_status_pages) return pages_off();
                 // ?items=0: the summaries without their items (what the landing page polls).
                 const auto items = r.query_param("items");
                 const bool with_items = !items || (*items != "0" && *items != "false");
@@ -254,7 +224,8 @@ void Exporter::build_routes() {
                 return ready_ ? web::Response::text(200, "Ready\n")
                               : web::Response::text(503, "Not ready\n");
               }));
-  router_.add("POST", "/-/reload", sync([this](const web::Request&) { return reload_response(); }));
+  router_.add("POST", "/-/reload",
+              sync([this](const web::Request& r) { return reload_response(r); }));
 }
 
 web::Response Exporter::metrics_response(const web::Request& request) {
@@ -328,11 +299,29 @@ web::Response Exporter::unregister_session(const web::Request& request) {
   return web::Response::json(200, R"({"status":"removed"})");
 }
 
-web::Response Exporter::reload_response() {
-  const std::string error = reload();
-  if (error.empty()) return web::Response::text(200, "config reloaded\n");
-  return web::Response::text(500,
-                             "config reload failed; the running config stays:\n" + error + "\n");
+// `serve_status_pages: false`: the page and the API, which show account names and failure
+// texts, are not served.
+web::Response Exporter::pages_off() {
+  return web::Response::text(404, "not served here (serve_status_pages: false); see /metrics\n");
+}
+
+// As Prometheus' lifecycle API: off unless enabled, and behind the API token when one is
+// configured. A refused reload says nothing of the config to the caller (it is in the log).
+web::Response Exporter::reload_response(const web::Request& request) {
+  if (!config_.enable_lifecycle && !options_.enable_lifecycle) {
+    return web::Response::text(
+        403,
+        "the lifecycle API is off: start with --web.enable-lifecycle (or set "
+        "enable_lifecycle: true), or send SIGHUP\n");
+  }
+  if (api_token_ && !has_bearer_token(request, api_token_->reveal())) {
+    auto r = web::Response::text(401, "missing or wrong bearer token\n");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (reload().empty()) return web::Response::text(200, "config reloaded\n");
+  return web::Response::text(
+      500, "config reload failed; the running config stays (the reason is in the log)\n");
 }
 
 }  // namespace wte::exporter

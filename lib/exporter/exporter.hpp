@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "config/token.hpp"
+#include "exporter/prepared_config.hpp"
 #include "exporter/source_factory.hpp"
 #include "logging/logger.hpp"
 #include "metrics/exporter_metrics.hpp"
@@ -32,6 +33,7 @@ struct ExporterOptions {
   std::optional<std::string> listen_address;
   std::optional<std::string> web_config_file;
   std::optional<config::ShardSpec> shard;
+  bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload
 };
 
 class Exporter : public sources::StatusSource {
@@ -58,9 +60,8 @@ class Exporter : public sources::StatusSource {
       const std::function<void(const sources::SessionView&)>& visit) const override;
 
  private:
-  struct Prepared;  // a config with its secrets loaded, ready to apply
-  Result<std::unique_ptr<Prepared>> prepare(const config::Config& config);
-  void apply(Prepared& prepared);
+  Result<PreparedConfig> prepare(config::Config config);
+  void apply(PreparedConfig& prepared);
   void apply_sources(SourceSpecs specs);
   void add_source(const sources::SourceSpec& spec);
   void remove_source(const std::string& name);
@@ -71,7 +72,8 @@ class Exporter : public sources::StatusSource {
   std::optional<web::Response> refuse_registration(const web::Request& request) const;
   web::Response register_session(const web::Request& request);
   web::Response unregister_session(const web::Request& request);
-  web::Response reload_response();
+  web::Response reload_response(const web::Request& request);
+  static web::Response pages_off();
 
   boost::asio::io_context& io_;
   logging::Logger& logger_;

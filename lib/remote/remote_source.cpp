@@ -23,6 +23,10 @@ double seconds(std::chrono::milliseconds d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// A well-formed session id that no server holds (ids end in 4 random characters after a
+// 14-digit time stamp; this one has neither).
+constexpr std::string_view kProbeSessionId = "whmtransferexporteraccesscheck";
+
 }  // namespace
 
 RemoteSource::RemoteSource(const sources::SourceContext& context, RemoteSettings settings,
@@ -155,12 +159,40 @@ void RemoteSource::start_round() {
           settings_.endpoint.timeout);
     }
   }
-  if (active.empty()) {
-    finish_round();
-    return;
-  }
+  if (active.empty()) return idle_round();
   round_.pending = active.size();
   for (const auto& id : active) poll_session(id);
+}
+
+// No session to poll (all finished, or none yet): the host is still checked now and then
+// with one cheap state call, so that a revoked token or a dead server shows even when
+// nothing runs there. Any answer of the API itself, even "no such session", proves that
+// the server is there and takes the token; only transport, TLS, HTTP and auth failures make
+// the host down. Between checks the host keeps its last status.
+void RemoteSource::idle_round() {
+  const bool due =
+      !last_idle_check_ || round_.started - *last_idle_check_ >= settings_.idle_check_interval;
+  if (!due) {
+    in_round_ = false;
+    schedule(settings_.interval);
+    return;
+  }
+  last_idle_check_ = round_.started;
+  // A session of this host if there is one, else an id no server has: either way cheap.
+  std::string id = sessions_.size() > 0 ? sessions_.begin()->first : std::string(kProbeSessionId);
+  round_.pending = 1;
+  limiter_.acquire([weak = weak_from_this(), id](RequestLimiter::Permit permit) {
+    auto self = weak.lock();
+    if (!self) return;
+    auto held = std::make_shared<RequestLimiter::Permit>(std::move(permit));
+    self->client_->get_session_state(id, [weak, held](whm::Result<std::string> r) {
+      *held = RequestLimiter::Permit();
+      auto s = weak.lock();
+      if (!s) return;
+      if (!r.ok() && r.error().reason != whm::ErrorReason::api) s->on_error("", r.error());
+      s->session_done();
+    });
+  });
 }
 
 void RemoteSource::poll_session(const std::string& id) {

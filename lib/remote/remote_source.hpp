@@ -32,6 +32,8 @@ struct RemoteSettings {
   std::chrono::milliseconds finished_retention{std::chrono::hours(24)};
   // The deadline of a master.log request that the server holds until the session ends.
   std::chrono::milliseconds log_wait_timeout{std::chrono::hours(48)};
+  // With no session to poll, how often one cheap call checks the host and the token.
+  std::chrono::milliseconds idle_check_interval{std::chrono::minutes(5)};
   log::EngineLimits engine_limits;
   std::size_t max_sessions = 1000;
 };
@@ -78,6 +80,7 @@ class RemoteSource final : public sources::Source,
   void watch_sessions();
   void schedule(std::chrono::milliseconds delay);
   void start_round();
+  void idle_round();
   void poll_session(const std::string& id);
   void fetch_log(const std::string& id, std::string_view logfile);
   void start_wait(Entry& e);
@@ -109,6 +112,7 @@ class RemoteSource final : public sources::Source,
   sources::SessionSet<Entry> sessions_;
   sources::HostStatus status_;
   Round round_;
+  std::optional<sources::Clock::Monotonic::time_point> last_idle_check_;
   bool running_ = false;
   bool in_round_ = false;
   unsigned consecutive_failures_ = 0;

@@ -1,5 +1,9 @@
 #include "remote/remote_source_spec.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include "sources/poll_schedule.hpp"
 
 namespace wte::remote {
@@ -8,7 +12,14 @@ Result<RemoteSettings> remote_settings(const config::HostConfig& host, const con
                                        const config::TokenEnvironment& env, std::size_t index,
                                        std::size_t count) {
   auto token = config::load_token(host.token, env, config.allow_insecure_token_permissions);
-  if (!token.ok()) return Error{"host " + host.name + ": " + token.error};
+  if (!token.ok()) return Error{token.error};  // names the file, line and key
+  if (host.ca_file) {
+    std::ifstream ca(*host.ca_file);
+    if (!ca) {
+      return Error{"host " + host.name + ": cannot read its ca_file " + *host.ca_file + ": " +
+                   std::strerror(errno)};
+    }
+  }
   RemoteSettings s;
   s.endpoint.name = host.name;
   s.endpoint.host = host.host;

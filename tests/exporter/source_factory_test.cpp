@@ -78,7 +78,7 @@ hosts:
   REQUIRE_FALSE(specs.ok());
   const auto& errors = specs.error();
   REQUIRE(errors.size() == 3);
-  CHECK(errors[0].message.find("host b") == 0);
-  CHECK(errors[1].message.find("host c") == 0);
+  CHECK(errors[0].message.find("hosts[1].token_env") != std::string::npos);
+  CHECK(errors[1].message.find("hosts[2].token_env") != std::string::npos);
   CHECK(errors[2].message.find("two sources are named \"a\"") == 0);
 }

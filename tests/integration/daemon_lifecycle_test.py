@@ -29,7 +29,8 @@ class LifecycleTest(unittest.TestCase):
         # Only the first session of each host is configured; the second is registered.
         hosts = [dict(h, sessions=h["sessions"][:1]) for h in self.sim.hosts]
         self.config = write_config(self.work, self.sim, hosts=hosts,
-                                   extra=f"api:\n  bearer_token_file: {self.api_token_file}")
+                                   extra=f"api:\n  bearer_token_file: {self.api_token_file}\n"
+                                         "enable_lifecycle: true")
         self.exporter = Exporter(self.work, self.config)
         self.outputs = []
 
@@ -135,11 +136,41 @@ class LifecycleTest(unittest.TestCase):
         # Fixed, and reloaded over HTTP: only one host left.
         with open(self.config, "w") as f:
             f.write(good.split("  - name: " + self.sim.hosts[1]["name"])[0])
+        # Regression: anyone could reload, and a failed reload told them the token file's
+        # path and mode. Now the lifecycle API is behind the API token.
         status, body = self.exporter.request("POST", "/-/reload")
+        self.assertEqual(status, 401, body)
+        status, body = self.exporter.request("POST", "/-/reload", None,
+                                             {"Authorization": f"Bearer {API_TOKEN}"})
         self.assertEqual(status, 200, body)
         self.assertEqual(metric(self.exporter.metrics(),
                                 "whm_transfer_config_last_reload_successful"), 1.0)
         self.assertEqual({h for h, _ in self.watched()}, {self.sim.hosts[0]["name"]})
+
+    def test_the_lifecycle_api_is_off_unless_enabled_and_says_nothing_of_the_config(self):
+        with open(self.config) as f:
+            text = f.read()
+        with open(self.config, "w") as f:
+            f.write(text.replace("enable_lifecycle: true", "enable_lifecycle: false"))
+        self.exporter.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.exporter.request("POST", "/-/reload", None,
+                                               {"Authorization": f"Bearer {API_TOKEN}"})[0] == 403,
+                 what="lifecycle off after the reload")
+        # On again, then a broken token file: the caller learns nothing of it.
+        with open(self.config, "w") as f:
+            f.write(text)
+        self.exporter.process.send_signal(signal.SIGHUP)
+        auth = {"Authorization": f"Bearer {API_TOKEN}"}
+        wait_for(lambda: self.exporter.request("POST", "/-/reload", None, auth)[0] == 200,
+                 what="lifecycle on")
+        os.chmod(self.api_token_file, 0o644)
+        status, body = self.exporter.request("POST", "/-/reload", None, auth)
+        body = body.decode()
+        os.chmod(self.api_token_file, 0o600)
+        self.assertEqual(status, 500)
+        self.assertNotIn(self.api_token_file, body)
+        self.assertNotIn("644", body)
+        self.assertIn("the reason is in the log", body)
 
     def test_sigterm_exits_0_within_2_seconds(self):
         self.sim.fault(self.sim.hosts[0]["name"], "hang")  # a request in flight

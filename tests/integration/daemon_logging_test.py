@@ -117,7 +117,8 @@ class LogFormatTest(unittest.TestCase):
         with open(config, "w", encoding="utf-8") as f:
             f.write(good)
         started = datetime.datetime.now(datetime.timezone.utc)
-        args = [EXPORTER, "--config.file", config, "--web.listen-address=127.0.0.1:0",
+        args = [EXPORTER, "--config.file", config, "--web.enable-lifecycle",
+                "--web.listen-address=127.0.0.1:0",
                 "--log.level=debug"]
         if fmt == "json":
             args.append("--log.format=json")

@@ -25,7 +25,7 @@ class WebAccessTest(unittest.TestCase):
                             "--accounts", "50", "--rate", "20", "--seed", "3")
         web_config, cls.cert = write_web_config(cls.work)
         config = write_config(cls.work, cls.sim, extra=f"web_config_file: {web_config}")
-        cls.exporter = Exporter(cls.work, config)
+        cls.exporter = Exporter(cls.work, config, "--web.enable-lifecycle")
         cls.base = f"https://127.0.0.1:{cls.exporter.port}"
 
     @classmethod

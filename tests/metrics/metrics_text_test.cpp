@@ -306,8 +306,8 @@ TEST_CASE("OpenMetrics: _total on counters' samples only, # UNIT, unknown, # EOF
 TEST_CASE("OpenMetrics of a whole hostile scrape: no _created, promtool parses it") {
   const auto src = busy_source();
   wte::metrics::ExporterMetrics m("1.0.0", "deadbeef");
-  m.add_host("h1");
-  m.observe_poll("h1", 0.42);
+  m.host_added("h1");
+  m.poll_finished("h1", 0.42);
   const wte::metrics::SessionCollector c(src);
   const wte::metrics::ProcessCollector process;
   const std::string om = wte::metrics::render_metrics(

@@ -62,6 +62,6 @@ hosts:
 )");
   const auto s = wte::remote::remote_settings(c.hosts[0], c, env_with({}), 0, 1);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().message.find("host whm1: ") == 0);
+  CHECK(s.error().message.find("hosts[0].token_env") != std::string::npos);
   CHECK(s.error().message.find("MISSING") != std::string::npos);
 }

@@ -339,3 +339,46 @@ TEST_CASE("unknown is not PENDING: before the first poll, and on a host never re
   CAPTURE(h.session().unknown_reason);
   CHECK(h.session().unknown_reason.find("connect: ") == 0);
 }
+
+// Regression: once a host's sessions had all finished it was no longer polled, so a token
+// revoked there never showed.
+TEST_CASE("a host with only finished sessions is still checked now and then") {
+  bool revoked = false;
+  std::size_t probes = 0;
+  const std::string log = R"({"contents":{"action":"start"}})"
+                          "\n"
+                          R"({"contents":{"action":"complete"}})"
+                          "\n";
+  RemoteHarness h([&](const SeenRequest& r) -> Reply {
+    if (revoked) return {403, "application/json", R"({"cpanelresult":{"error":"Access denied"}})"};
+    if (r.target.find("get_transfer_session_state") != std::string::npos) {
+      if (r.target.find("whmtransferexporteraccesscheck") != std::string::npos) ++probes;
+      return {200, "application/json",
+              R"({"data":{"state_name":"COMPLETED"},"metadata":{"result":1,"version":1}})"};
+    }
+    return {200, "application/json", FakeWhm::log_answer(log)};
+  });
+  wte::remote::RemoteSettings settings;
+  h.source->update_settings([&] {
+    wte::remote::RemoteSettings s;
+    s.endpoint.name = "h1";
+    s.endpoint.host = "localhost";
+    s.endpoint.port = h.server.port();
+    s.endpoint.token = "TOKEN7Q2XSECRETSECRET";
+    s.endpoint.ca_file = h.certs.ca_file();
+    s.endpoint.timeout = 1000ms;
+    s.interval = 30ms;
+    s.idle_check_interval = 200ms;
+    s.sessions = {kSession};
+    return s;
+  }());
+  h.source->start();
+  REQUIRE(h.run_until([&] { return h.session().finished; }));
+  REQUIRE(h.run_until([&] { return h.host().up; }));
+  revoked = true;
+  REQUIRE(h.run_until([&] { return h.host().polled && !h.host().up; }));
+  CHECK(h.host().last_error_reason == "auth");
+  revoked = false;
+  REQUIRE(h.run_until([&] { return h.host().up; }));
+  CHECK(probes == 0);  // it asked about its own session, not the probe id
+}

@@ -1,0 +1,66 @@
+#include "exporter/prepared_config.hpp"
+
+#include <stdexcept>
+
+#include "web/tls_config.hpp"
+
+namespace wte::exporter {
+
+namespace {
+
+void check_api_token(PreparedConfig& p, const config::TokenEnvironment& env,
+                     std::vector<Error>& errors) {
+  if (!p.config.api_token) return;
+  auto token =
+      config::load_token(*p.config.api_token, env, p.config.allow_insecure_token_permissions);
+  if (token.ok()) {
+    p.api_token = std::move(*token.token);
+  } else {
+    errors.push_back(Error{token.error});  // names the file, line and key
+  }
+}
+
+void check_web_config(PreparedConfig& p, std::vector<Error>& errors) {
+  if (!p.config.web_config_file) return;
+  const auto web = web::load_web_config(*p.config.web_config_file);
+  for (const auto& e : web.errors) errors.push_back(Error{e.to_string()});
+  if (!web.ok()) return;
+  p.web = web.config;
+  if (!p.web.tls) return;
+  try {
+    (void)web::make_server_tls_context(*p.web.tls);  // the files exist, match and load
+  } catch (const std::exception& e) {
+    errors.push_back(Error{*p.config.web_config_file + ": tls_server_config: " + e.what()});
+  }
+}
+
+}  // namespace
+
+Result<PreparedConfig, std::vector<Error>> prepare_config(config::Config config,
+                                                          SourceFactory& factory,
+                                                          const config::TokenEnvironment& env) {
+  PreparedConfig p;
+  p.config = std::move(config);
+  std::vector<Error> errors;
+  auto specs = factory.specs(p.config, env);
+  if (specs.ok()) {
+    p.sources = std::move(specs).value();
+  } else {
+    errors = std::move(specs).error();
+  }
+  check_api_token(p, env, errors);
+  check_web_config(p, errors);
+  if (!errors.empty()) return errors;
+  return p;
+}
+
+std::string join_errors(const std::vector<Error>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    if (!out.empty()) out += "\n";
+    out += e.message;
+  }
+  return out;
+}
+
+}  // namespace wte::exporter
