@@ -53,10 +53,12 @@ std::vector<wte::log::MasterLog> make_logs() {
 class MigrationSource : public wte::sources::StatusSource {
  public:
   explicit MigrationSource(const std::vector<wte::log::MasterLog>& logs) : logs_(logs) {
-    for (std::size_t h = 0; h < kHosts; ++h) hosts_.push_back("sim" + std::to_string(h));
+    for (std::size_t h = 0; h < kHosts; ++h)
+      hosts_.push_back(wte::test::big_cockpit_detail::numbered("sim", h));
     for (std::size_t s = 0; s < kHosts * kSessionsPerHost; ++s) {
-      ids_.push_back(wte::loggen::make_session_id("old" + std::to_string(s % kHosts), "copyacct",
-                                                  1598991042 + 60 * s, s));
+      ids_.push_back(
+          wte::loggen::make_session_id(wte::test::big_cockpit_detail::numbered("old", s % kHosts),
+                                       "copyacct", 1598991042 + 60 * s, s));
     }
   }
 

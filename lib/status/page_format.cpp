@@ -65,8 +65,11 @@ std::string one_decimal(double v) {
   const auto tenths = static_cast<long long>(std::floor(v * 10 + 0.5));
   const long long whole = tenths >= 0 ? tenths / 10 : -((-tenths) / 10);
   const long long decimal = tenths >= 0 ? tenths % 10 : (-tenths) % 10;
-  return (tenths < 0 && whole == 0 ? "-" : "") + std::to_string(whole) + "." +
-         std::to_string(decimal);
+  std::string out(tenths < 0 && whole == 0 ? "-" : "");  // (appends: GCC 12 -Wrestrict)
+  out += std::to_string(whole);
+  out += '.';
+  out += std::to_string(decimal);
+  return out;
 }
 
 }  // namespace
@@ -125,7 +128,11 @@ std::string format_duration(double seconds) {
   const auto s = static_cast<long long>(std::llround(seconds));
   const auto two = [](long long big, const char* big_unit, long long small, const char* unit) {
     std::string out = std::to_string(big) + big_unit;
-    if (small > 0) out += " " + std::to_string(small) + unit;
+    if (small > 0) {
+      out += ' ';
+      out += std::to_string(small);
+      out += unit;
+    }
     return out;
   };
   if (s < 90) return std::to_string(s) + " s";

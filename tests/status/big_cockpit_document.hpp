@@ -44,8 +44,16 @@ inline constexpr std::array<std::string_view, 6> kCauses = {
     "A user named <name> already exists on this server.",
     "The account could not be created: the IP address <ip> is not available"};
 
+// prefix + n (appended: GCC 12 warns about "literal" + std::string at -O3).
+inline std::string numbered(const char* prefix, std::size_t n, const char* suffix = "") {
+  std::string out(prefix);
+  out += std::to_string(n);
+  out += suffix;
+  return out;
+}
+
 inline std::string account_name(std::size_t session, std::size_t a) {
-  return "u" + std::to_string(session) + "x" + std::to_string(a) + "acct";
+  return numbered("u", session) + numbered("x", a, "acct");
 }
 
 inline void queue(Writer& w, const char* name, std::int64_t total, std::int64_t done,
@@ -79,8 +87,8 @@ inline void session(Writer& w, const BigCockpit& spec, std::size_t h, std::size_
   const std::int64_t done =
       state == "COMPLETED" ? total : total * static_cast<std::int64_t>(g % 10) / 10;
   w.StartObject();
-  kv(w, "host", "sim" + std::to_string(h));
-  kv(w, "session_id", "old" + std::to_string(h) + "copyacct20231114" + std::to_string(100000 + g));
+  kv(w, "host", numbered("sim", h));
+  kv(w, "session_id", numbered("old", h, "copyacct20231114") + std::to_string(100000 + g));
   const bool down = h == 0;
   if (down) {
     w.Key("api_state");
@@ -105,7 +113,7 @@ inline void session(Writer& w, const BigCockpit& spec, std::size_t h, std::size_
   w.StartObject();
   kv(w, "state", state);
   kv(w, "initiator", "copyacct");
-  kv(w, "remote_host", "old" + std::to_string(h) + ".example.com");
+  kv(w, "remote_host", numbered("old", h, ".example.com"));
   kv(w, "started_at", static_cast<std::int64_t>(spec.now) - 36000);
   kv(w, "lines", done * 9);
   w.EndObject();
@@ -155,7 +163,7 @@ inline void session(Writer& w, const BigCockpit& spec, std::size_t h, std::size_
     w.StartObject();
     kv(w, "account", account_name(g, a));
     kv(w, "queue", "TRANSFER");
-    kv(w, "failure", std::string(cause) + " (seen on " + std::to_string(a) + ")");
+    kv(w, "failure", std::string(cause) + numbered(" (seen on ", a, ")"));
     kv(w, "cause", std::string(cause));
     w.EndObject();
   }
@@ -207,7 +215,7 @@ inline std::string big_cockpit_document(const BigCockpit& spec = {}) {
   w.StartArray();
   for (std::size_t h = 0; h < spec.hosts; ++h) {
     w.StartObject();
-    kv(w, "name", "sim" + std::to_string(h));
+    kv(w, "name", numbered("sim", h));
     kv(w, "kind", "remote");
     w.Key("up");
     w.Bool(h != 0);
