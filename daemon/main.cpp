@@ -8,6 +8,7 @@
 
 #include "exporter/build_info.hpp"
 #include "exporter/cli_commands.hpp"
+#include "exporter/reload_command.hpp"
 #include "exporter/remote_progress.hpp"
 #include "progress/progress_command.hpp"
 #include "serve.hpp"
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
     "  check-config FILE           validate a config file without starting\n"
     "  sessions add|remove|list    register sessions with a running exporter\n"
     "  healthcheck [--url URL]     exit 0 if a running exporter answers /-/healthy\n"
+    "  reload [--pid PID]          reload a running exporter's config and wait for the outcome\n"
     "  --version                   print the version and build details\n"
     "  --help                      print this help\n"
     "\n"
@@ -50,6 +52,7 @@ const char* usage_of(const std::string& command) {
   if (command == "check-config") return wte::exporter::kCheckConfigUsage;
   if (command == "sessions") return wte::exporter::kSessionsUsage;
   if (command == "healthcheck") return wte::exporter::kHealthcheckUsage;
+  if (command == "reload") return wte::exporter::kReloadUsage;
   return nullptr;
 }
 
@@ -57,11 +60,13 @@ int run(const std::string& command, std::span<const std::string> rest) {
   if (command == "serve") return wte::daemon::run_serve(rest, wte::exporter::build_info());
   if (command == "progress") {
     wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
-    if (wte::exporter::is_remote_progress(rest)) return wte::exporter::run_remote_progress(rest, io);
+    if (wte::exporter::is_remote_progress(rest))
+      return wte::exporter::run_remote_progress(rest, io);
     return wte::progress::run_progress_command(rest, io);
   }
   if (command == "check-config") return wte::exporter::run_check_config(rest, std::cout, std::cerr);
   if (command == "sessions") return wte::exporter::run_sessions(rest, std::cout, std::cerr);
+  if (command == "reload") return wte::exporter::run_reload(rest, std::cout, std::cerr);
   return wte::exporter::run_healthcheck(rest, std::cout, std::cerr);
 }
 

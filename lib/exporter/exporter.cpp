@@ -1,10 +1,13 @@
 #include "exporter/exporter.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
 #include "config/loader.hpp"
 #include "exporter/registration_api.hpp"
+#include "exporter/reload_status.hpp"
 #include "metrics/metrics_text.hpp"
 #include "metrics/process_collector.hpp"
 #include "status/landing_page.hpp"
@@ -137,6 +140,7 @@ std::string Exporter::start(const config::Config& config) {
     return e.what();
   }
   apply(p);
+  record_load(true, "");
   metrics_.set_reload(true, clock_.unix_now());
   render_cache_.clear();
   ready_ = true;
@@ -164,6 +168,7 @@ std::string Exporter::reload() {
     if (error.back() == '\n') error.pop_back();
     metrics_.set_reload(false, clock_.unix_now());
     logger_.error("config reload failed; the running config stays", {{"error", error}});
+    record_load(false, error);
     return error;
   }
   if (prepared->config.listen_address != config_.listen_address) {
@@ -173,7 +178,18 @@ std::string Exporter::reload() {
   metrics_.set_reload(true, clock_.unix_now());
   render_cache_.clear();
   logger_.info("config reloaded", {{"sources", std::to_string(sources_.size())}});
+  record_load(true, "");
   return "";
+}
+
+// For `whm_transfer_exporter reload`, which waits for this after its SIGHUP.
+void Exporter::record_load(bool ok, const std::string& message) {
+  ++loads_;
+  const ReloadStatus status{static_cast<long>(::getpid()), loads_, ok, message};
+  if (auto written = write_reload_status(config_.state_directory, status); !written.ok()) {
+    logger_.warn("cannot record the outcome of the config load",
+                 {{"error", written.error().message}});
+  }
 }
 
 void Exporter::stop() {

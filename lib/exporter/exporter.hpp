@@ -74,6 +74,7 @@ class Exporter : public sources::StatusSource {
   web::Response unregister_session(const web::Request& request);
   web::Response reload_response(const web::Request& request);
   static web::Response pages_off();
+  void record_load(bool ok, const std::string& message);
 
   boost::asio::io_context& io_;
   logging::Logger& logger_;
@@ -90,6 +91,7 @@ class Exporter : public sources::StatusSource {
   std::unique_ptr<web::HttpServer> server_;
   metrics::RenderCache render_cache_;  // back-to-back scrapes share one render
   bool ready_ = false;
+  std::uint64_t loads_ = 0;  // config loads: the start, then every reload
 };
 
 }  // namespace wte::exporter

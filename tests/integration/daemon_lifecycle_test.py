@@ -172,6 +172,29 @@ class LifecycleTest(unittest.TestCase):
         self.assertNotIn("644", body)
         self.assertIn("the reason is in the log", body)
 
+    def test_reload_command_waits_for_the_outcome(self):
+        """`reload` (systemd's ExecReload=) succeeds only when the new config is applied and
+        fails with the daemon's own reason when it is refused."""
+        state = os.path.join(self.work, "state")
+        args = ["reload", f"--pid={self.exporter.process.proc.pid}", f"--state-directory={state}"]
+        r = self.cli(*args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("config reloaded", r.stdout.decode())
+        with open(self.config) as f:
+            good = f.read()
+        with open(self.config, "w") as f:
+            f.write(good.replace("poll_interval: 1s", "poll_interval: soon"))
+        r = self.cli(*args)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("poll_interval", r.stderr.decode())
+        self.assertIn("the running config stays", r.stderr.decode())
+        self.assertEqual(len(self.watched()), 2)  # still running on the old config
+        with open(self.config, "w") as f:
+            f.write(good)
+        self.assertEqual(self.cli(*args).returncode, 0)
+        r = self.cli("reload", "--pid=999999999", f"--state-directory={state}")
+        self.assertEqual(r.returncode, 2)  # no such process
+
     def test_sigterm_exits_0_within_2_seconds(self):
         self.sim.fault(self.sim.hosts[0]["name"], "hang")  # a request in flight
         time.sleep(1.5)

@@ -21,11 +21,11 @@ std::string error_of(std::vector<std::string_view> args) {
   return e ? *e : std::string();
 }
 
-wte::web::Request fetch_request(const std::string& id) {
+wte::web::Request fetch_request(const std::string& id, std::string_view logfile = "master.log") {
   wte::web::Request r;
   r.method = "GET";
   r.path = "/json-api/fetch_transfer_session_log";
-  r.query = "api.version=1&logfile=master.log&transfer_session_id=" + id;
+  r.query = "api.version=1&logfile=" + std::string(logfile) + "&transfer_session_id=" + id;
   r.headers.emplace_back("authorization", "whm root:tok");
   return r;
 }
@@ -107,8 +107,8 @@ TEST_CASE("--log files are played in turn") {
       build_world(std::get<SimOptions>(r), {"one\n", "two\n"}, "tok", Clock::time_point{}, 0);
   world.release_all();
   const auto ids = world.session_ids(0);
-  const auto log = [&](std::size_t i) {
-    const auto reply = world.handle(0, fetch_request(ids[i]), Clock::time_point{});
+  const auto log = [&](std::size_t i) {  // logs with no final state: their sessions run on
+    const auto reply = world.handle(0, fetch_request(ids[i], ".master.log"), Clock::time_point{});
     rapidjson::Document d;
     d.Parse(reply.response.body.c_str());
     return std::string(d["data"]["log"].GetString());
@@ -147,9 +147,41 @@ TEST_CASE("--demo: three hosts, one old, one failed account, one with dangerous 
     }
   }
   CHECK(old_hosts == 1);
+  // All three ways of reading an active log, the old one on the old-style host.
+  CHECK(world.host(0).log_access == LogAccess::modern);
+  CHECK(world.host(1).log_access == LogAccess::old);
+  CHECK(world.host(2).log_access == LogAccess::no_dotted);
   CHECK(failed == 1);
   CHECK(dangerous_accounts == 1);
   CHECK(accounts >= 24);  // a few dozen
   // Explicit flags win over the demo's.
   CHECK(std::get<SimOptions>(parse({"--hosts", "1", "--demo", "--token-file", "t"})).hosts == 1);
+  auto plain = parse({"--demo", "--token-file", "t", "--log-access", "sim2=modern"});
+  World changed = build_world(std::get<SimOptions>(plain), {}, "tok", Clock::time_point{}, 0);
+  CHECK(changed.host(1).log_access == LogAccess::old);
+  CHECK(changed.host(2).log_access == LogAccess::modern);
+}
+
+TEST_CASE("--log-access: every host, or one by index or name, in order") {
+  auto r = parse({"--token-file", "t", "--hosts", "4", "--log-access", "old", "--log-access",
+                  "1=no_dotted", "--log-access", "sim2=modern"});
+  REQUIRE(std::holds_alternative<SimOptions>(r));
+  World world = build_world(std::get<SimOptions>(r), {}, "tok", Clock::time_point{}, 0);
+  CHECK(world.host(0).log_access == LogAccess::old);
+  CHECK(world.host(1).log_access == LogAccess::no_dotted);
+  CHECK(world.host(2).log_access == LogAccess::modern);
+  CHECK(world.host(3).log_access == LogAccess::old);
+  World plain = build_world(std::get<SimOptions>(parse({"--token-file", "t"})), {}, "tok",
+                            Clock::time_point{}, 0);
+  CHECK(plain.host(0).log_access == LogAccess::modern);  // cPanel's behaviour by default
+
+  CHECK(error_of({"--token-file", "t", "--log-access", "ancient"}).find("--log-access") !=
+        std::string::npos);
+  CHECK(error_of({"--token-file", "t", "--log-access", "=old"}).find("--log-access") !=
+        std::string::npos);
+  CHECK(
+      error_of({"--token-file", "t", "--hosts", "2", "--log-access", "2=old"}).find("no host 2") !=
+      std::string::npos);
+  CHECK(error_of({"--token-file", "t", "--log-access", "simX=old"}).find("no host simX") !=
+        std::string::npos);
 }

@@ -12,8 +12,11 @@ namespace wte::whmsim {
 struct Faults {
   std::optional<std::chrono::milliseconds> slow;  // delay every response
   bool hang = false;                              // accept, never answer
-  bool hang_fetch_until_end = false;  // the log call answers only once the session ended
-  bool cut_mid_body = false;          // headers and half the body, then close
+  // The active log cannot be read: the host answers as with log_access=no_dotted whatever
+  // its own (world.hpp's LogAccess): `master.log` waits for the session's end, `.master.log`
+  // is refused.
+  bool hang_fetch_until_end = false;
+  bool cut_mid_body = false;  // headers and half the body, then close
   bool invalid_json = false;
   bool truncated_json = false;             // a complete HTTP response whose JSON is cut in half
   std::optional<unsigned> http_status;     // 500, 502, 401, 403, ...

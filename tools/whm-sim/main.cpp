@@ -90,7 +90,8 @@ int run(const SimOptions& o) {
   for (std::size_t i = 0; i < world.host_count(); ++i) {
     std::cerr << "whm-sim: " << world.host(i).name << " https://127.0.0.1:" << world.port(i) << " ("
               << (world.host(i).style == ResponseStyle::legacy ? "old" : "new")
-              << " style), sessions:";
+              << " style, log access " << log_access_name(world.host(i).log_access)
+              << "), sessions:";
     for (const auto& id : world.session_ids(i)) std::cerr << ' ' << id;
     std::cerr << "\n";
   }

@@ -20,6 +20,7 @@ class Playback {
 
   std::size_t lines_total() const noexcept { return line_ends_.size(); }
   std::size_t bytes_total() const noexcept { return text_.size(); }
+  std::string_view text() const noexcept { return text_; }  // the whole log
   // Lines out by `now` (never fewer than after release_all()).
   std::size_t released_lines(Clock::time_point now) const noexcept;
   // The log as the server's file holds it at `now`.

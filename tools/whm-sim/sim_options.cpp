@@ -15,7 +15,13 @@ const std::string_view kSimUsage =
     "               [--sessions-per-host K] [--log FILE ...] [--accounts N] [--seed S]\n"
     "               [--rate LINES_PER_SEC] [--end-state S] [--style new|old|mixed]\n"
     "               [--documented-states] [--stagger SECONDS] [--epoch SECONDS]\n"
-    "               [--fault host=IDX,name=value ...] [--demo]\n";
+    "               [--log-access [IDX=]modern|old|no_dotted ...]\n"
+    "               [--fault host=IDX,name=value ...] [--demo]\n"
+    "log access (how fetch_transfer_session_log treats an active session's log):\n"
+    "  modern     master.log waits for the session's end; .master.log answers at once\n"
+    "             (the default: cPanel as its code reads)\n"
+    "  old        master.log answers at once with the log so far; .master.log is not found\n"
+    "  no_dotted  .master.log is refused; master.log waits for the session's end\n";
 
 namespace {
 
@@ -45,6 +51,12 @@ void apply_demo(SimOptions& o) {
   o.rate = 20.0 / 6;  // about 20 lines a second over the six sessions
   o.style = "mixed";  // sim1 answers like an old 11.44 server
   o.stagger_seconds = 15;
+}
+
+// The demo shows all three ways of reading an active log: sim0 modern, sim1 (the 11.44 one)
+// old, sim2 refuses the dotted name (its logs arrive when its sessions end).
+LogAccess demo_log_access(std::size_t host) {
+  return host == 1 ? LogAccess::old : host == 2 ? LogAccess::no_dotted : LogAccess::modern;
 }
 
 // Applies one flag and its value; an error message or nothing.
@@ -83,6 +95,10 @@ std::optional<std::string> apply(SimOptions& o, std::string_view flag, std::stri
     auto f = parse_fault_option(v);
     if (auto* err = std::get_if<std::string>(&f)) return *err;
     o.faults.push_back(std::get<FaultOption>(std::move(f)));
+  } else if (flag == "--log-access") {
+    auto a = parse_log_access_option(v);
+    if (auto* err = std::get_if<std::string>(&a)) return *err;
+    o.log_access.push_back(std::get<LogAccessOption>(std::move(a)));
   } else if (flag == "--log") {
     o.log_files.emplace_back(v);
   } else {
@@ -101,6 +117,13 @@ std::optional<std::string> apply(SimOptions& o, std::string_view flag, std::stri
   return std::nullopt;
 }
 
+// "simK" or "K", K < hosts.
+std::optional<std::size_t> host_index(std::string_view host, std::size_t hosts) {
+  if (host.starts_with("sim")) host.remove_prefix(3);
+  const auto k = parse_number<std::size_t>(host);
+  return k && *k < hosts ? k : std::nullopt;
+}
+
 std::optional<std::string> check(const SimOptions& o) {
   if (o.token_file.empty()) return "--token-file is required (the token is never a flag)";
   if (o.cert_file.empty() != o.key_file.empty()) return "--cert and --key go together";
@@ -108,6 +131,12 @@ std::optional<std::string> check(const SimOptions& o) {
     return "--wrong-cert and --wrong-key go together";
   }
   if (o.ports.size() > o.hosts) return "more --port than --hosts";
+  for (const auto& a : o.log_access) {
+    if (!a.host.empty() && !host_index(a.host, o.hosts)) {
+      return "--log-access: no host " + a.host + " (hosts are sim0..sim" +
+             std::to_string(o.hosts - 1) + ", or their index)";
+    }
+  }
   return std::nullopt;
 }
 
@@ -162,6 +191,19 @@ std::variant<FaultOption, std::string> parse_fault_option(std::string_view text)
   return f;
 }
 
+std::variant<LogAccessOption, std::string> parse_log_access_option(std::string_view text) {
+  const std::size_t eq = text.find('=');
+  LogAccessOption a;
+  if (eq != std::string_view::npos) a.host = std::string(text.substr(0, eq));
+  const std::string_view mode = eq == std::string_view::npos ? text : text.substr(eq + 1);
+  const auto access = parse_log_access(mode);
+  if (!access || (eq != std::string_view::npos && a.host.empty())) {
+    return "--log-access takes [IDX=]modern|old|no_dotted, not " + std::string(text);
+  }
+  a.access = *access;
+  return a;
+}
+
 std::variant<SimOptions, std::string> parse_sim_options(std::span<const std::string_view> args) {
   SimOptions o;
   for (const auto a : args) {
@@ -195,6 +237,10 @@ World build_world(const SimOptions& o, const std::vector<std::string>& log_texts
     const bool old = o.style == "old" || (o.style == "mixed" && h % 2 == 1);
     host.style = old ? ResponseStyle::legacy : ResponseStyle::modern;
     host.documented_states = o.documented_states;
+    if (o.demo) host.log_access = demo_log_access(h);
+    for (const auto& a : o.log_access) {
+      if (a.host.empty() || host_index(a.host, o.hosts) == h) host.log_access = a.access;
+    }
     const std::size_t index = world.add_host(std::move(host));
     for (std::size_t k = 0; k < o.sessions_per_host; ++k) {
       const std::size_t g = h * o.sessions_per_host + k;

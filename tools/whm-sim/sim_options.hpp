@@ -20,6 +20,11 @@ struct FaultOption {
   std::string value;
 };
 
+struct LogAccessOption {
+  std::string host;  // name or index; empty: every host
+  LogAccess access = LogAccess::modern;
+};
+
 struct SimOptions {
   std::size_t hosts = 1;
   std::vector<unsigned short> ports;  // --port, per host in order; missing = 0 (ephemeral)
@@ -36,6 +41,7 @@ struct SimOptions {
   std::string style = "new";  // new | old | mixed (odd hosts old)
   bool documented_states = false;
   std::vector<FaultOption> faults;
+  std::vector<LogAccessOption> log_access;  // applied in order, after the demo's
   std::string ports_file;
   unsigned short control_port = 0;
   std::optional<std::int64_t> epoch;  // start time of the generated logs and ids
@@ -49,9 +55,12 @@ std::variant<SimOptions, std::string> parse_sim_options(std::span<const std::str
 // "host=IDX,name=value" or "host=IDX,session=ID,name[=value]".
 std::variant<FaultOption, std::string> parse_fault_option(std::string_view text);
 
-// Hosts sim0..simN-1 and their sessions, all starting at `now` (plus the stagger); logs
-// from `log_texts` (the contents of --log files, in order) or generated. `epoch` is the
-// wall-clock time the ids and generated logs use.
+// "MODE" (every host) or "IDX=MODE", MODE one of modern, old, no_dotted.
+std::variant<LogAccessOption, std::string> parse_log_access_option(std::string_view text);
+
+// Hosts sim0..simN-1 with their log access, and their sessions, all starting at `now` (plus
+// the stagger); logs from `log_texts` (the contents of --log files, in order) or generated.
+// `epoch` is the wall-clock time the ids and generated logs use.
 World build_world(const SimOptions& options, const std::vector<std::string>& log_texts,
                   const std::string& token, Clock::time_point now, std::int64_t epoch);
 

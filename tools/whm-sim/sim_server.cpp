@@ -3,11 +3,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
+#include "tcp_probe.hpp"
+
 namespace wte::whmsim {
 
 namespace {
 
 constexpr std::chrono::milliseconds kTick{50};
+constexpr unsigned kTicksPerProbe = 4;  // held requests' clients looked at every 200 ms
 
 // Transport faults need the server's help: lib/web sends them when its Response has the
 // fields (detected at compile time); without them the nearest it can do is used.
@@ -56,6 +61,7 @@ void SimServer::stop() {
   stopped_ = true;
   tick_timer_.cancel();
   parked_.clear();
+  world_.drop_held();
   hung_.clear();
   for (auto& h : hosts_) {
     if (h.server) h.server->stop();
@@ -100,8 +106,9 @@ void SimServer::sync_listeners() {
 
 void SimServer::on_request(std::size_t host, web::Request request, web::Respond respond) {
   SimReply reply = world_.handle(host, request, Clock::now());
-  if (reply.wait_for_end) {
-    parked_.push_back({host, std::move(request), std::move(respond)});
+  if (reply.held) {
+    parked_.push_back(
+        {*reply.held, hosts_[host].port, std::move(request.remote_address), std::move(respond)});
     return;
   }
   deliver(std::move(reply), std::move(respond));
@@ -131,18 +138,35 @@ void SimServer::schedule_tick() {
   });
 }
 
-// Held log requests are asked again: answered once their session ended, or the fault is off.
+// Held log requests are answered once the world has their answer (their session ended, or
+// what held them no longer does), whether or not their client is still there.
 void SimServer::tick() {
+  if (++ticks_ % kTicksPerProbe == 0) probe_clients();
   std::vector<Parked> still;
   for (auto& p : parked_) {
-    SimReply reply = world_.handle(p.host, p.request, Clock::now());
-    if (reply.wait_for_end) {
-      still.push_back(std::move(p));
+    if (auto reply = world_.answer_held(p.id, Clock::now())) {
+      deliver(std::move(*reply), std::move(p.respond));
     } else {
-      deliver(std::move(reply), std::move(p.respond));
+      still.push_back(std::move(p));
     }
   }
   parked_ = std::move(still);
+}
+
+// lib/web reads nothing from a connection while its request is being answered (nor does
+// cpsrvd's looping worker), so a client that gave up is seen from outside, in the kernel's
+// table of connections.
+void SimServer::probe_clients() {
+  const bool any =
+      std::any_of(parked_.begin(), parked_.end(), [](const Parked& p) { return p.connected; });
+  if (!any) return;
+  const auto table = read_tcp_table();
+  if (!table) return;  // unknown: every client counts as connected
+  for (auto& p : parked_) {
+    if (!p.connected || tcp_established(*table, p.local_port, p.remote_address)) continue;
+    p.connected = false;
+    world_.held_client_gone(p.id);
+  }
 }
 
 std::string SimServer::ports_json() const {
@@ -157,6 +181,9 @@ std::string SimServer::ports_json() const {
     w.String(world_.host(i).name.c_str());
     w.Key("port");
     w.Uint(hosts_[i].port);
+    w.Key("log_access");
+    const std::string_view access = log_access_name(world_.host(i).log_access);
+    w.String(access.data(), static_cast<rapidjson::SizeType>(access.size()));
     w.Key("sessions");
     w.StartArray();
     for (const auto& id : world_.session_ids(i)) w.String(id.c_str());

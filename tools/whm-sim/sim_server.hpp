@@ -1,7 +1,8 @@
 #pragma once
 // Puts a World on the network: one HTTPS server per host on 127.0.0.1 (lib/web's
 // HttpServer), and a plain-HTTP control server. Carries out what the world decides:
-// delays, hangs, answers held until a session ends, refusing, the wrong certificate.
+// delays, hangs, answers held until a session ends, refusing, the wrong certificate; and
+// tells the world when the client of a held request has gone (tcp_probe.hpp).
 // Everything runs on the one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,9 +43,11 @@ class SimServer {
     unsigned short port = 0;
   };
   struct Parked {
-    std::size_t host;
-    web::Request request;
+    HeldId id;
+    unsigned short local_port;
+    std::string remote_address;
     web::Respond respond;
+    bool connected = true;
   };
 
   void sync_listeners();
@@ -52,6 +55,7 @@ class SimServer {
   void deliver(SimReply reply, web::Respond respond);
   void schedule_tick();
   void tick();
+  void probe_clients();
 
   boost::asio::io_context& io_;
   World& world_;
@@ -60,8 +64,9 @@ class SimServer {
   unsigned short control_port_;
   std::unique_ptr<web::HttpServer> control_;
   std::vector<web::Respond> hung_;  // held so their connections stay open
-  std::vector<Parked> parked_;      // asked again on every tick
+  std::vector<Parked> parked_;      // held by the world: asked for their answer every tick
   boost::asio::steady_timer tick_timer_;
+  unsigned ticks_ = 0;
   bool stopped_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "loggen/json_text.hpp"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr std::string_view kStateCall = "get_transfer_session_state";
 constexpr std::string_view kLogCall = "fetch_transfer_session_log";
+constexpr std::string_view kSessionsDir = "/var/cpanel/transfer_sessions/";
 constexpr std::string_view kAccessDenied =
     R"({"cpanelresult":{"apiversion":"2","error":"Access denied","data":{"reason":"Access denied","result":"0"},"type":"text"}})";
 
@@ -122,6 +124,23 @@ std::string fault_value(const rapidjson::Value& body) {
   return "?";
 }
 
+bool is_final_state(std::string_view state) noexcept {
+  return state == "COMPLETED" || state == "ABORTED" || state == "FAILED";
+}
+
+// cPanel accepts a log file name that is a plain file name (not empty, `.` or `..`, no `/`
+// or NUL, at most 255 bytes).
+bool is_plain_file_name(std::string_view name) noexcept {
+  return !name.empty() && name != "." && name != ".." && name.size() <= 255 &&
+         name.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
+}
+
+// A line is written in two parts now and then (a quarter of them, chosen by its index), so
+// a reader of the active log sometimes finds half a line at its end, as on a real server.
+bool written_in_two_parts(std::size_t line) noexcept {
+  return loggen::mix_seed(line, 0x5b1f) % 4 == 0;
+}
+
 web::Response control_result(std::optional<std::string> error) {
   if (!error) return web::Response::json(200, "{\"ok\":true}\n");
   rapidjson::StringBuffer buf;
@@ -134,6 +153,25 @@ web::Response control_result(std::optional<std::string> error) {
 }
 
 }  // namespace
+
+std::optional<LogAccess> parse_log_access(std::string_view name) {
+  if (name == "modern") return LogAccess::modern;
+  if (name == "old") return LogAccess::old;
+  if (name == "no_dotted") return LogAccess::no_dotted;
+  return std::nullopt;
+}
+
+std::string_view log_access_name(LogAccess access) noexcept {
+  switch (access) {
+    case LogAccess::old:
+      return "old";
+    case LogAccess::no_dotted:
+      return "no_dotted";
+    case LogAccess::modern:
+      break;
+  }
+  return "modern";
+}
 
 bool token_matches(std::optional<std::string_view> authorization, std::string_view user,
                    std::string_view token) noexcept {
@@ -218,6 +256,31 @@ std::string World::api_state(const Host& host, const Session& s, Clock::time_poi
   return state;
 }
 
+bool World::log_ended(const Session& s, Clock::time_point now) const {
+  return s.playback.finished(now) && is_final_state(s.playback.api_state(now, s.spec.end_state));
+}
+
+// The lines out so far and, while a line written in two parts is in its first half-interval,
+// the first half of it (never a broken UTF-8 character). Lines released ahead of their time
+// (release_all) are whole.
+std::string_view World::written_text(const Session& s, Clock::time_point now) const {
+  const std::string_view lines = s.playback.released_text(now);
+  const std::size_t n = s.playback.released_lines(now);
+  if (!s.playback.started(now) || n >= s.playback.lines_total()) return lines;
+  const double due =
+      std::chrono::duration<double>(now - s.spec.start).count() * s.spec.lines_per_second;
+  const double whole = std::floor(due);
+  if (whole != static_cast<double>(n) || due - whole >= 0.5 || !written_in_two_parts(n)) {
+    return lines;
+  }
+  const std::string_view text = s.playback.text();
+  const std::size_t begin = lines.size();
+  const std::size_t next_end = std::min(text.find('\n', begin), text.size() - 1) + 1;
+  std::size_t cut = begin + (next_end - begin) / 2;
+  while (cut > begin && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
 std::string World::log_text(const Session& s, const Faults& f, Clock::time_point now) const {
   const Session* source = &s;
   if (f.replace_log) {
@@ -225,12 +288,47 @@ std::string World::log_text(const Session& s, const Faults& f, Clock::time_point
         f.replace_log->empty() ? other_session(s) : find_any_session(*f.replace_log);
     if (other) source = other;
   }
-  const std::string_view text = source->playback.released_text(now);
+  const std::string_view text = written_text(*source, now);
   return f.shrink_log ? first_half(text) : std::string(text);
 }
 
+World::LogAnswer World::log_call(const Host& host, const Session& s, const Faults& f,
+                                 std::string_view logfile, Clock::time_point now) {
+  // The fault reads as no_dotted whatever the host's own log access.
+  const LogAccess access = f.hang_fetch_until_end ? LogAccess::no_dotted : host.spec.log_access;
+  const bool ended = log_ended(s, now);
+  LogAnswer a;
+  if (!is_plain_file_name(logfile)) {
+    a.failure = "API failure: “" + std::string(logfile) + "” is not a valid filesystem node name.";
+  } else if (access == LogAccess::no_dotted && logfile.starts_with('.')) {
+    a.failure = "API failure: Invalid log file name: “" + std::string(logfile) + "”.";
+  } else if (logfile == "master.log") {
+    // The active log is `.master.log`: a modern server loops until it is renamed.
+    a.wait = !ended && access != LogAccess::old;
+    if (!a.wait) a.log = log_text(s, f, now);
+  } else if (logfile == ".master.log" && access == LogAccess::modern && !ended) {
+    a.log = log_text(s, f, now);  // the active file itself, taken as complete
+  } else if (logfile == "master.error_log") {
+    // The session's error log: empty in the simulation, at once.
+  } else {
+    // IO::FileNotFound: cPanel looked for `.NAME` (active), then `NAME` (complete).
+    const std::string dir = std::string(kSessionsDir) + s.spec.id + "/";
+    a.failure = "API failure: The system failed to locate either the file “" + dir + "." +
+                std::string(logfile) + "” or the file “" + dir + std::string(logfile) + "”.";
+  }
+  if (a.failure) *a.failure += " (XID " + xid() + ")";
+  return a;
+}
+
 SimReply World::handle(std::size_t host_index, const web::Request& request, Clock::time_point now) {
-  Host& host = hosts_.at(host_index);
+  if (auto reply = answer(hosts_.at(host_index), request, now)) return std::move(*reply);
+  SimReply held;
+  held.held = hold(host_index, request);
+  return held;
+}
+
+std::optional<SimReply> World::answer(Host& host, const web::Request& request,
+                                      Clock::time_point now) {
   SimReply reply;
   if (host.faults.wrong_token ||
       !token_matches(request.header("authorization"), host.spec.user, host.spec.token)) {
@@ -274,24 +372,77 @@ SimReply World::handle(std::size_t host_index, const web::Request& request, Cloc
     e.data.emplace_back("state_name", state);
   } else {
     const std::string logfile = request.query_param("logfile").value_or("master.log");
-    const std::string final_state = session->playback.api_state(now, session->spec.end_state);
-    const bool ended =
-        final_state == "COMPLETED" || final_state == "ABORTED" || final_state == "FAILED";
-    if (f.hang_fetch_until_end && !ended) {
-      reply.wait_for_end = true;
-      return reply;
-    }
-    if (logfile == "master.log") {
-      log = log_text(*session, f, now);
-    } else if (logfile != "master.error_log") {
-      e.failure = "API failure: The log file “" + logfile + "” does not exist. (XID " + xid() + ")";
-    }
+    LogAnswer a = log_call(host, *session, f, logfile, now);
+    if (a.wait) return std::nullopt;
+    log = std::move(a.log);
+    e.failure = std::move(a.failure);
     e.data.emplace_back("log", log);
   }
   reply.response = envelope_response(e, host.spec.style);
   reply.chunked = host.spec.style == ResponseStyle::legacy;
   damage_body(reply, f);
   return reply;
+}
+
+HeldId World::hold(std::size_t host, const web::Request& request) {
+  Host& h = hosts_.at(host);
+  const std::string id = request.query_param("transfer_session_id").value_or("");
+  std::size_t index = 0;
+  while (index < h.sessions.size() && h.sessions[index].spec.id != id) ++index;
+  Session& s = h.sessions.at(index);  // answer() holds only requests of a known session
+  ++s.held;
+  ++s.held_connected;
+  s.max_held = std::max(s.max_held, s.held);
+  const HeldId held = next_held_++;
+  held_.emplace(held, Held{host, index, request, true});
+  return held;
+}
+
+void World::unhold(const Held& held) noexcept {
+  Session& s = hosts_[held.host].sessions[held.session];
+  --s.held;
+  if (held.connected) --s.held_connected;
+}
+
+std::optional<SimReply> World::answer_held(HeldId id, Clock::time_point now) {
+  const auto it = held_.find(id);
+  if (it == held_.end()) return std::nullopt;
+  auto reply = answer(hosts_[it->second.host], it->second.request, now);
+  if (!reply) return std::nullopt;
+  unhold(it->second);
+  held_.erase(it);
+  return reply;
+}
+
+void World::held_client_gone(HeldId id) {
+  const auto it = held_.find(id);
+  if (it == held_.end() || !it->second.connected) return;
+  it->second.connected = false;
+  --hosts_[it->second.host].sessions[it->second.session].held_connected;
+}
+
+void World::drop_held() noexcept {
+  for (const auto& [id, held] : held_) unhold(held);
+  held_.clear();
+}
+
+std::optional<std::string> World::set_log_access(std::string_view host_name,
+                                                 std::string_view access) {
+  const auto parsed = parse_log_access(access);
+  if (!parsed) return "log_access is modern, old or no_dotted, not \"" + std::string(access) + "\"";
+  if (host_name.empty()) {
+    for (auto& h : hosts_) h.spec.log_access = *parsed;
+    return std::nullopt;
+  }
+  const auto h = find_host(host_name);
+  if (!h) return "unknown host \"" + std::string(host_name) + "\"";
+  hosts_[*h].spec.log_access = *parsed;
+  return std::nullopt;
+}
+
+std::optional<std::string> World::reset_max_held(std::string_view host_name,
+                                                 std::string_view session) {
+  return for_sessions(host_name, session, [](Session& s) { s.max_held = s.held; });
 }
 
 std::optional<std::string> World::set_fault(std::string_view host_name, std::string_view session,
@@ -315,6 +466,12 @@ void World::clear_faults() {
 
 std::optional<std::string> World::release_all(std::string_view host_name,
                                               std::string_view session) {
+  return for_sessions(host_name, session, [](Session& s) { s.playback.release_all(); });
+}
+
+template <class F>
+std::optional<std::string> World::for_sessions(std::string_view host_name, std::string_view session,
+                                               F f) {
   std::optional<std::size_t> only;
   if (!host_name.empty()) {
     only = find_host(host_name);
@@ -325,7 +482,7 @@ std::optional<std::string> World::release_all(std::string_view host_name,
     if (only && *only != i) continue;
     for (auto& s : hosts_[i].sessions) {
       if (!session.empty() && s.spec.id != session) continue;
-      s.playback.release_all();
+      f(s);
       found = true;
     }
   }
@@ -350,6 +507,8 @@ std::string World::state_json(Clock::time_point now) const {
     w.Uint(h.port);
     w.Key("style");
     str(h.spec.style == ResponseStyle::legacy ? "old" : "new");
+    w.Key("log_access");
+    str(log_access_name(h.spec.log_access));
     w.Key("faults");
     const std::string hf = faults_json(h.faults);
     w.RawValue(hf.data(), hf.size(), rapidjson::kObjectType);
@@ -367,8 +526,18 @@ std::string World::state_json(Clock::time_point now) const {
       w.Uint64(s.playback.lines_total());
       w.Key("bytes_released");
       w.Uint64(s.playback.released_text(now).size());
+      w.Key("bytes_written");  // what a read of the active log finds: may end mid-line
+      w.Uint64(written_text(s, now).size());
       w.Key("bytes_total");
       w.Uint64(s.playback.bytes_total());
+      w.Key("log_ended");  // master.log exists: it answers at once, .master.log is gone
+      w.Bool(log_ended(s, now));
+      w.Key("held_log_requests");
+      w.Uint64(s.held);
+      w.Key("held_log_requests_connected");
+      w.Uint64(s.held_connected);
+      w.Key("max_held_log_requests");
+      w.Uint64(s.max_held);
       w.Key("faults");
       const std::string sf = faults_json(s.faults);
       w.RawValue(sf.data(), sf.size(), rapidjson::kObjectType);
@@ -390,9 +559,14 @@ web::Response World::control(const web::Request& request, Clock::time_point now)
     clear_faults();
     return control_result(std::nullopt);
   }
-  const bool faults = request.method == "POST" && request.path == "/faults";
-  const bool advance = request.method == "POST" && request.path == "/sessions/advance";
-  if (!faults && !advance) return web::Response::text(404, "404 Not Found\n");
+  const bool post = request.method == "POST";
+  const bool faults = post && request.path == "/faults";
+  const bool advance = post && request.path == "/sessions/advance";
+  const bool reset_max = post && request.path == "/sessions/reset_max_held";
+  const bool access = post && request.path == "/log_access";
+  if (!faults && !advance && !reset_max && !access) {
+    return web::Response::text(404, "404 Not Found\n");
+  }
   rapidjson::Document body;
   body.Parse(request.body.empty() ? "{}" : request.body.c_str());
   if (body.HasParseError() || !body.IsObject()) {
@@ -404,6 +578,10 @@ web::Response World::control(const web::Request& request, Clock::time_point now)
   }
   const std::string_view session = json_string_member(body, "session");
   if (advance) return control_result(release_all(host, session));
+  if (reset_max) return control_result(reset_max_held(host, session));
+  if (access) {
+    return control_result(set_log_access(host, json_string_member(body, "log_access")));
+  }
   const std::string_view fault = json_string_member(body, "fault");
   if (fault.empty()) return control_result("\"fault\" is required");
   return control_result(set_fault(host, session, fault, fault_value(body)));
