@@ -145,6 +145,8 @@ HostRow read_host(const Json& h) {
   r.last_error_message = str(h, "last_error_message");
   r.tls_insecure = flag(h, "tls_insecure");
   r.sessions = int_or_0(h, "sessions");
+  r.log_access = str(h, "log_access");
+  r.log_access_description = str(h, "log_access_description");
   return r;
 }
 

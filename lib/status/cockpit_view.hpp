@@ -82,8 +82,10 @@ struct HostRow {
   std::string last_error_message;
   bool tls_insecure = false;
   std::int64_t sessions = 0;
+  std::string log_access;  // remote: how the running logs are read ("" or "unknown": not yet)
+  std::string log_access_description;
 
-  // Polled and failing: a host never polled yet is not down.
+  // Polled and failing: a host never polled yet ("up": null, no last poll) is not down.
   bool down() const noexcept { return !up && last_poll.has_value(); }
 };
 

@@ -543,6 +543,10 @@ void host_row(HtmlOut& h, const HostRow& v, double now) {
     h.raw(" ");
     badge(h, "insecure", "TLS not verified");
   }
+  if (!v.log_access.empty() && v.log_access != "unknown") {  // how its running logs are read
+    h.raw("<br><span class=\"muted\"").attr("data-value", v.log_access).raw(">");
+    h.text(shorten(v.log_access_description)).raw("</span>");
+  }
   h.raw("</td><td class=\"c-polled\">").text(format_age(v.last_poll, now));
   h.raw("</td><td class=\"c-success\">").text(format_age(v.last_success, now));
   h.raw("</td><td class=\"c-sessions\">").text(format_count(v.sessions)).raw("</td><td>");

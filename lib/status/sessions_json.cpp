@@ -95,7 +95,17 @@ void write_host(Writer& w, const sources::HostView& h) {
   key(w, "kind");
   str(w, h.kind);
   key(w, "up");
-  w.Bool(h.up);
+  if (h.polled)
+    w.Bool(h.up);
+  else
+    w.Null();  // not polled yet: unknown
+  key(w, "log_access");
+  if (h.log_access.empty())
+    w.Null();
+  else
+    str(w, h.log_access);
+  key(w, "log_access_description");
+  str(w, h.log_access_description);
   opt_number(w, "last_success", h.last_success_unix);
   opt_number(w, "last_poll", h.last_poll_unix);
   opt_number(w, "last_poll_duration_seconds", h.last_poll_duration_seconds);

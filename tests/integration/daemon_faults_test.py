@@ -24,14 +24,16 @@ FAULTS = [
     ("hang", None, "timeout"),
     ("slow", "1500", "timeout"),
     ("slow", "500", "none"),  # under the 1 s deadline: slow is not broken
-    ("hang_fetch_until_end", None, "timeout"),
+    # master.log held until the session ends, .master.log refused: waiting, not an error.
+    ("hang_fetch_until_end", None, "waiting"),
     ("wrong_cert", None, "tls"),
     ("refuse", None, "connect"),
     ("delete_session", None, "api"),
     ("shrink_log", None, "reset"),
     ("replace_log", "HOST2_SESSION", "reset"),  # another session's log under this id
 ]
-SHOWN = {"none": "none (under deadline)"}
+SHOWN = {"none": "none (under deadline)",
+         "waiting": "waiting for the end (no error, `up` stays 1, one held request)"}
 
 TABLE = []
 
@@ -125,6 +127,19 @@ class FaultsTest(unittest.TestCase):
                                     "the delay was applied")
             self.assertEqual(self.errors(host), before, f"{fault} counted as an error")
             self.assertEqual(self.up(host), 1.0)
+        elif reason == "waiting":
+            # One master.log request held by the server; the host is polled, up, and counts
+            # no error, however many polls pass.
+            wait_for(lambda: metric(self.exporter.metrics(),
+                                    "whm_transfer_session_log_waiting_for_end", host=host) == 1.0,
+                     timeout=30, what=f"{host} waiting for the end")
+            polls = self.polls(host)
+            wait_for(lambda: self.polls(host) >= polls + 3, timeout=30,
+                     what=f"{host} polled while waiting")
+            self.assertEqual(self.errors(host), before, f"{fault} counted as an error")
+            self.assertEqual(self.up(host), 1.0)
+            for s in self.sim.control("GET", "/state")["hosts"][0]["sessions"]:
+                self.assertLessEqual(s["max_held_log_requests"], 1)
         else:
             wait_for(lambda: self.errors(host, reason) > before, timeout=20,
                      what=f"{fault} on {host} seen as {reason}")
@@ -133,7 +148,7 @@ class FaultsTest(unittest.TestCase):
     def before(self, host, reason):
         if reason == "reset":
             return self.resets(host)
-        return self.errors(host, None if reason == "none" else reason)
+        return self.errors(host, None if reason in ("none", "waiting") else reason)
 
     def test_each_fault_one_at_a_time(self):
         victim, other = self.sim.hosts[0]["name"], self.sim.hosts[1]["name"]

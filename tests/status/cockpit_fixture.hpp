@@ -119,7 +119,8 @@ inline constexpr std::string_view kCockpitFixture = R"json({
   "last_error_message": "connection refused", "tls_insecure": false, "sessions": 1},
  {"name": "sim2", "kind": "remote", "up": true, "last_success": 1699999988,
   "last_poll": 1699999988, "last_poll_duration_seconds": 0.25, "last_error_reason": "",
-  "last_error_message": "", "tls_insecure": true, "sessions": 1},
+  "last_error_message": "", "tls_insecure": true, "sessions": 1, "log_access": "dotted",
+  "log_access_description": "reads .master.log while a session runs"},
  {"name": "sim11", "kind": "remote", "up": true, "last_success": 1699999990,
   "last_poll": 1699999990, "last_poll_duration_seconds": 0.1, "last_error_reason": "",
   "last_error_message": "", "tls_insecure": false, "sessions": 1},
@@ -132,7 +133,7 @@ inline constexpr std::string_view kCockpitFixture = R"json({
  {"name": "sim3", "kind": "remote", "up": true, "last_success": 1699999990,
   "last_poll": 1699999990, "last_poll_duration_seconds": 0.1, "last_error_reason": "",
   "last_error_message": "", "tls_insecure": false, "sessions": 2},
- {"name": "sim4", "kind": "remote", "up": false, "last_success": null, "last_poll": null,
+ {"name": "sim4", "kind": "remote", "up": null, "last_success": null, "last_poll": null,
   "last_poll_duration_seconds": 0, "last_error_reason": "", "last_error_message": "",
   "tls_insecure": false, "sessions": 0}
 ],

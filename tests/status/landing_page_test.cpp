@@ -269,7 +269,10 @@ TEST_CASE("hosts: down first, then in natural order (sim2 before sim10)") {
   }
   for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i - 1] < rows[i]);
   CHECK(has(page, "<span class=\"badge\">not polled yet</span>"));
-  CHECK(has(page, "<span class=\"badge insecure\">TLS not verified</span>"));
+  CHECK(has(page,
+            "<span class=\"badge insecure\">TLS not verified</span><br><span "
+            "class=\"muted\" data-value=\"dotted\">reads .master.log while a session "
+            "runs</span>"));
   // Sessions in the same order, with the filters' hosts.
   const std::string row = "<tr class=\"session\" data-host=";
   CHECK(at(page, row + "\"sim10\" data-session=\"down10\">") <

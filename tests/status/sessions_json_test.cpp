@@ -80,6 +80,16 @@ TEST_CASE("sessions: fields, and the summary is exactly summary_json's document"
   CHECK_FALSE(s0["waiting_for_end"].GetBool());
 }
 
+TEST_CASE("a host not polled yet has no up; a remote host shows how its logs are read") {
+  FakeStatusSource src;
+  auto& h = src.add_host("h1");
+  h.polled = false;
+  h.log_access = "waits_for_end";
+  const auto d = parse(sessions_json(src));
+  CHECK(d["hosts"][0]["up"].IsNull());
+  CHECK(str(d["hosts"][0]["log_access"]) == "waits_for_end");
+}
+
 TEST_CASE("a session whose state is unknown says so, with the reason") {
   FakeStatusSource src;
   src.add_host("h1");
@@ -119,7 +129,8 @@ TEST_CASE("hosts: every field, unknown times are null") {
   CHECK(str(hosts[0]["last_error_reason"]) == "");
   CHECK(hosts[0]["tls_insecure"].GetBool());
   CHECK(hosts[0]["sessions"].GetUint64() == 7);
-  CHECK(hosts[0].MemberCount() == 10);
+  CHECK(hosts[0].MemberCount() == 12);
+  CHECK(hosts[0]["log_access"].IsNull());  // a local host: not applicable
   CHECK_FALSE(hosts[1]["up"].GetBool());
   CHECK(hosts[1]["last_success"].IsNull());
   CHECK(hosts[1]["last_poll"].IsNull());

@@ -219,7 +219,8 @@
     var r = { name: str(h.name), kind: str(h.kind), up: h.up === true,
       lastSuccess: num(h.last_success), lastPoll: num(h.last_poll),
       reason: str(h.last_error_reason), message: str(h.last_error_message),
-      insecure: h.tls_insecure === true, sessions: num(h.sessions) || 0 };
+      insecure: h.tls_insecure === true, sessions: num(h.sessions) || 0,
+      logAccess: str(h.log_access), logAccessDescription: str(h.log_access_description) };
     r.down = !r.up && r.lastPoll !== null;
     return r;
   }
@@ -799,7 +800,9 @@
         el("td", { class: "c-host" }, [el("strong", null, h.name), " ", el("span", { class: "muted" }, h.kind)]),
         el("td", { class: "c-up", "data-value": h.up ? "1" : "0" }, [
           h.up ? badge("up", "up") : h.down ? badge("down", "down") : badge("", "not polled yet"),
-          h.insecure ? [" ", badge("insecure", "TLS not verified")] : null]),
+          h.insecure ? [" ", badge("insecure", "TLS not verified")] : null,
+          h.logAccess && h.logAccess !== "unknown" ? [el("br"), el("span", { class: "muted",
+            "data-value": h.logAccess }, shorten(h.logAccessDescription))] : null]),
         el("td", { class: "c-polled" }, formatAge(h.lastPoll, t)),
         el("td", { class: "c-success" }, formatAge(h.lastSuccess, t)),
         el("td", { class: "c-sessions" }, formatCount(h.sessions)),
