@@ -195,6 +195,7 @@ Summary read_summary(const Json& doc, const std::vector<SessionRow>& sessions, s
   out.bytes_done = opt_int(*s, "bytes_done");
   out.accounts_per_hour = opt_double(*s, "accounts_per_hour");
   out.estimated_completion = opt_double(*s, "estimated_completion");
+  out.sessions_without_estimate = opt_int(*s, "sessions_without_estimate");
   out.hosts_down = opt_int(*s, "hosts_down");
   return out;
 }

@@ -98,6 +98,7 @@ struct Summary {
   std::optional<std::int64_t> bytes_done;
   std::optional<double> accounts_per_hour;
   std::optional<double> estimated_completion;
+  std::optional<std::int64_t> sessions_without_estimate;  // left out of estimated_completion
   std::optional<std::int64_t> hosts_down;
   std::size_t hosts = 0;
 };

@@ -191,7 +191,13 @@ void eta_tile(HtmlOut& h, const Summary& s, double now) {
   value_span(h, "data-summary", "estimated_completion", exact(eta), when(eta, now));
   h.raw("</p><ul><li>");
   h.text(eta ? format_utc(*eta) : std::string("no throughput to estimate from yet"));
-  h.raw("</li></ul></div>\n");
+  h.raw("</li>");
+  if (s.sessions_without_estimate.value_or(0) > 0) {  // the estimate leaves them out
+    h.raw("<li>");
+    summary_count(h, "sessions_without_estimate", s.sessions_without_estimate);
+    h.raw(" sessions without an estimate</li>");
+  }
+  h.raw("</ul></div>\n");
 }
 
 void hosts_tile(HtmlOut& h, const Summary& s) {

@@ -254,6 +254,8 @@ class BrowserEndToEndTest(unittest.TestCase):
             want["accounts." + k] = v
         for k, v in summary["sessions_by_state"].items():
             want["sessions_by_state." + k] = v
+        if summary["sessions_without_estimate"]:  # shown when there are some
+            want["sessions_without_estimate"] = summary["sessions_without_estimate"]
         self.assertEqual(set(page["summary"]), set(want))
         for field, value in want.items():
             self.assertTrue(same_number(page["summary"][field], value),

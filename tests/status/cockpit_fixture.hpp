@@ -142,7 +142,8 @@ inline constexpr std::string_view kCockpitFixture = R"json({
   "accounts": {"total": 76, "done": 37, "failed": 6, "with_dangerous_items": 1,
    "remaining": 39},
   "bytes_total": 4294973296, "bytes_done": 2147489348, "accounts_per_hour": 11.75,
-  "estimated_completion": 1700011948, "hosts_down": 1}
+  "estimated_completion": 1700011948, "sessions_without_estimate": 3, "sessions_stalled": 1,
+  "hosts_down": 1}
 })json";
 
 }  // namespace wte::test

@@ -111,6 +111,7 @@ TEST_CASE("the summary as the document gives it, states needing a look first") {
   CHECK(s.bytes_done == 2147489348);
   CHECK(s.accounts_per_hour == 11.75);
   CHECK(s.estimated_completion == 1700011948);
+  CHECK(s.sessions_without_estimate == 3);
   CHECK(s.hosts_down == 1);
 }
 

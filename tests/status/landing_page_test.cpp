@@ -147,7 +147,10 @@ TEST_CASE("the summary band shows the document's summary") {
   CHECK(has(page, "data-value=\"4294973296\">4.0 GiB</span>"));
   CHECK(has(page, "data-value=\"11.75\">12</span> <span class=\"of\">accounts/h</span>"));
   CHECK(has(page, "data-value=\"1700011948\">in 3 h 19 min</span>"));
-  CHECK(has(page, "<li>2023-11-15 01:32:28 UTC</li>"));
+  CHECK(has(page,
+            "<li>2023-11-15 01:32:28 UTC</li><li><span "
+            "data-summary=\"sessions_without_estimate\" data-value=\"3\">3</span> sessions "
+            "without an estimate</li>"));
   // States needing a look first.
   CHECK(at(page, "sessions_by_state.FAILED") < at(page, "sessions_by_state.RUNNING"));
   CHECK(at(page, "sessions_by_state.RUNNING") < at(page, "sessions_by_state.COMPLETED"));

@@ -248,7 +248,7 @@
     var s = doc.summary && typeof doc.summary === "object" ? doc.summary : null;
     var out = { known: !!s, sessions: view.sessions.length, hosts: view.hosts.length,
       byState: [], accounts: readAccounts(null), bytesTotal: null, bytesDone: null, rate: null,
-      eta: null, hostsDown: null };
+      eta: null, withoutEstimate: null, hostsDown: null };
     if (!s) return out;
     var by = s.sessions_by_state && typeof s.sessions_by_state === "object" ?
       s.sessions_by_state : {};
@@ -263,6 +263,7 @@
     out.bytesDone = num(s.bytes_done);
     out.rate = num(s.accounts_per_hour);
     out.eta = num(s.estimated_completion);
+    out.withoutEstimate = num(s.sessions_without_estimate);
     out.hostsDown = num(s.hosts_down);
     return out;
   }
@@ -405,8 +406,10 @@
         el("span", { class: "of" }, "accounts/h")]),
       tile("Estimated completion", el("span", { "data-summary": "estimated_completion",
         "data-value": exact(s.eta) }, when(s.eta, t)),
-        el("ul", null, el("li", null, s.eta === null ?
-          "no throughput to estimate from yet" : formatUtc(s.eta)))),
+        el("ul", null, [el("li", null, s.eta === null ?
+          "no throughput to estimate from yet" : formatUtc(s.eta)),
+          s.withoutEstimate > 0 ? el("li", null, [summaryCount("sessions_without_estimate",
+            s.withoutEstimate), " sessions without an estimate"]) : null])),
       tile("Hosts", [summaryCount("hosts_down", s.hostsDown), " ",
         el("span", { class: "of" }, ["down of ", summaryCount("hosts", s.hosts)])], null,
         s.hostsDown > 0 ? "bad" : "")
