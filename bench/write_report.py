@@ -52,6 +52,7 @@ ctx, engine = medians("engine.json")
 _, local = medians("local.json")
 _, remote = medians("remote.json")
 _, render = medians("metrics.json")
+_, landing = medians("landing.json")
 with open(os.path.join(out, "mtail.json")) as f:
     mtail = json.load(f)
 rss_kb, secs = read("progress.time").split("\n")[-1].split()[:2]
@@ -244,3 +245,33 @@ print("Before and after (a record, not regenerated): the first run of this bench
       "hostile data) straight into one reserved string with `std::to_chars`: 99 ms CPU / "
       "126 ms wall in the same conditions just after the change, and 0.4 ms instead of "
       "1.6 ms for 1k series.\n")
+
+# --- 5. Landing page ---------------------------------------------------------------------
+print("## 5. Landing page (issue 17; target: rendered in < 50 ms at 500 sessions and 20,000 "
+      "accounts, first screen < 100 KB)\n")
+print("`bench/landing_page_bench.cpp`: 500 sessions of 40 accounts on 25 hosts. "
+      "`BM_LandingPage` is the `/` handler's whole work: the `/api/v1/sessions` document "
+      "(without items) of sessions holding the summaries of generated logs, read back and "
+      "drawn. `BM_LandingPageDocument` draws the page from a document with every field of "
+      "the cockpit contract filled (5% of the accounts failed, in six causes). "
+      "`BM_SessionsDocumentLean` is `GET /api/v1/sessions?items=0`, what the page's script "
+      "fetches every 5 s. The page's bytes are the whole first response (HTML, style and "
+      "script): what the browser downloads before the first screen.\n")
+print("| benchmark | ms (CPU) | ms (wall) | page bytes | document bytes |")
+print("|---|---|---|---|---|")
+for name in ("BM_LandingPage", "BM_LandingPageDocument", "BM_SessionsDocumentLean"):
+    b = pick(landing, name)
+    if not b:
+        continue
+    page = f"{b['page_bytes']:,.0f}" if "page_bytes" in b else ""
+    doc = f"{b['document_bytes']:,.0f}" if "document_bytes" in b else ""
+    if "full_document_bytes" in b:
+        doc += f" (with items: {b['full_document_bytes']:,.0f})"
+    print(f"| `{name}` | {ms(b):.1f} | {ms(b, 'real_time'):.1f} | {page} | {doc} |")
+print()
+page = pick(landing, "BM_LandingPage")
+if page:
+    fast = "met" if ms(page, "real_time") < 50 else "**not met**"
+    small = "met" if page.get("page_bytes", 1e9) < 100 * 1024 else "**not met**"
+    print(f"The page renders in {ms(page, 'real_time'):.1f} ms (target < 50 ms: {fast}) and "
+          f"weighs {page.get('page_bytes', 0) / 1024:.0f} KB (target < 100 KB: {small}).\n")

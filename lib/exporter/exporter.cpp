@@ -218,16 +218,21 @@ void Exporter::build_routes() {
                 status::PageContext ctx;
                 ctx.version = options_.version;
                 ctx.now_unix = clock_.unix_now();
+                ctx.stall_threshold_seconds =
+                    std::chrono::duration<double>(config_.stall_threshold).count();
                 return web::Response::html(status::render_landing_page(*this, ctx));
               }));
   router_.add("GET", "/metrics",
               sync([this](const web::Request& r) { return metrics_response(r); }));
-  router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request&) {
+  router_.add("GET", std::string(kSessionsPath), sync([this](const web::Request& r) {
                 if (!config_.serve_status_pages) return pages_off();
+                // ?items=0: the summaries without their items (what the landing page polls).
+                const auto items = r.query_param("items");
                 status::SessionsJsonContext ctx;
                 ctx.now_unix = clock_.unix_now();
                 ctx.stall_threshold_seconds =
                     std::chrono::duration<double>(config_.stall_threshold).count();
+                ctx.items = !items || (*items != "0" && *items != "false");
                 return web::Response::json(200, status::sessions_json(*this, ctx));
               }));
   router_.add("POST", std::string(kSessionsPath),

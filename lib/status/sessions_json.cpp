@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <string_view>
+#include <unordered_set>
 
 #include "log/overview_json.hpp"
 #include "log/summary_json.hpp"
@@ -43,8 +44,22 @@ void opt_number(Writer& w, std::string_view k, std::optional<double> v) {
     w.Null();
 }
 
+// An account is an item whose type names one ("AccountRemoteRoot", "AccountLocal", ...; an
+// item of unknown type counts as one), keyed by its name: the names once each, in order of
+// first appearance, so a client can find the session holding an account without the items.
+void write_account_names(Writer& w, const log::SessionModel& model) {
+  key(w, "account_names");
+  w.StartArray();
+  std::unordered_set<std::string_view> seen;
+  for (const log::ItemRecord& item : model.items()) {
+    const bool account = item.item_type.empty() || item.item_type.starts_with("Account");
+    if (account && seen.insert(item.name).second) str(w, item.name);
+  }
+  w.EndArray();
+}
+
 void write_session(Writer& w, const sources::SessionView& s, const log::SessionOverview& overview,
-                   std::optional<double> stalled) {
+                   std::optional<double> stalled, bool items) {
   w.StartObject();
   key(w, "host");
   str(w, s.host);
@@ -77,8 +92,9 @@ void write_session(Writer& w, const sources::SessionView& s, const log::SessionO
   else
     w.Null();
   key(w, "summary");
-  const std::string summary = log::summary_json(s.model, {.items = true, .overview = false});
+  const std::string summary = log::summary_json(s.model, {.items = items, .overview = false});
   w.RawValue(summary.data(), summary.size(), rapidjson::kObjectType);
+  write_account_names(w, s.model);
   w.EndObject();
 }
 
@@ -168,7 +184,7 @@ std::string sessions_json(const sources::StatusSource& source, const SessionsJso
     options.state = s.state();
     const log::SessionOverview overview = log::session_overview(s.model, options);
     const auto stalled = stalled_seconds(s, context.now_unix, context.stall_threshold_seconds);
-    write_session(w, s, overview, stalled);
+    write_session(w, s, overview, stalled, context.items);
     add_session(summary, s, overview, stalled);
   });
   w.EndArray();

@@ -5,7 +5,9 @@
 //                 "accounts","throughput","estimated_completion","failed_accounts",
 //                 "dangerous_accounts","slowest_accounts" (log/overview_json.hpp),
 //                 "stalled_seconds"(seconds|null),
-//                 "summary":<log::summary_json, without the overview's members>}],
+//                 "summary":<log::summary_json, without the overview's members; without
+//                            "items" when asked (GET /api/v1/sessions?items=0)>,
+//                 "account_names":[...]}],
 //    "hosts":[{"name","kind","up","last_success"(unix|null),"last_poll"(unix|null),
 //              "last_poll_duration_seconds","last_error_reason","last_error_message",
 //              "tls_insecure","sessions"}],
@@ -23,6 +25,9 @@ namespace wte::status {
 struct SessionsJsonContext {
   double now_unix = 0;                    // the clock stalled_seconds is measured against
   double stall_threshold_seconds = 1800;  // the config's stall_threshold
+  // Each summary's "items" array. Without it the document is a small fraction of the size
+  // (GET /api/v1/sessions?items=0): what the landing page fetches every few seconds.
+  bool items = true;
 };
 
 std::string sessions_json(const sources::StatusSource& source,

@@ -6,6 +6,9 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <string>
+#include <vector>
+
 #include "log/log_builder.hpp"
 #include "log/summary_json.hpp"
 #include "metrics/fake_status_source.hpp"
@@ -91,7 +94,7 @@ TEST_CASE("sessions: fields, the overview's members, and the summary is summary_
   CHECK(str(s0["failed_accounts"][0]["cause"]) == "The account “…” already exists on “…”.");
   CHECK(str(s1["dangerous_accounts"][0]["account"]) == "colin");
   CHECK(s0["stalled_seconds"].IsNull());
-  CHECK(s0.MemberCount() == 9 + 7);
+  CHECK(s0.MemberCount() == 9 + 7 + 1);  // and account_names
   CHECK_FALSE(s0["waiting_for_end"].GetBool());
 }
 
@@ -178,6 +181,32 @@ TEST_CASE("hostile strings: the document is valid JSON and valid UTF-8") {
   const auto& item = session["summary"]["items"][0];
   CHECK(str(item["item"]) == std::string("it\"em\0", 6));
   CHECK(str(item["failure"]).starts_with("x\ny\x01 \"q\" \\ zzz"));
+}
+
+TEST_CASE("without items: the summaries lack them, the account names stay") {
+  FakeStatusSource src;
+  std::string log = wte::test::control("start");
+  log += wte::test::worker("start-item", "TRANSFER", "bob", "null",
+                           R"(,"item_type":"AccountRemoteRoot")");
+  log += wte::test::worker("start-item", "RESTORE", "bob", "null",
+                           R"(,"item_type":"AccountRemoteRoot")");
+  log += wte::test::worker("start-item", "TRANSFER", "alice", "null",
+                           R"(,"item_type":"AccountLocal")");
+  log +=
+      wte::test::worker("start-item", "TRANSFER", "db1", "null", R"(,"item_type":"LocalDatabase")");
+  log += wte::test::worker("start-item", "TRANSFER", "carol");
+  src.add_session("h1", "s1", log);
+  const auto full = parse(sessions_json(src));
+  const auto& session = full["sessions"][0];
+  REQUIRE(session["summary"].HasMember("items"));
+  std::vector<std::string> names;
+  for (const auto& n : session["account_names"].GetArray()) names.push_back(str(n));
+  CHECK(names == std::vector<std::string>{"bob", "alice", "carol"});  // once each; no db1
+
+  const auto lean = parse(sessions_json(src, {.items = false}));
+  CHECK_FALSE(lean["sessions"][0]["summary"].HasMember("items"));
+  CHECK(lean["sessions"][0]["summary"]["queues"] == session["summary"]["queues"]);
+  CHECK(lean["sessions"][0]["account_names"] == session["account_names"]);
 }
 
 namespace {
