@@ -75,7 +75,7 @@ std::vector<std::string> layout(const std::string& text, std::size_t columns, bo
     const std::string safe = terminal_safe(line);
     const auto spans = highlight(safe, context);
     for (const Row& r : wrap(safe, width, indent))
-      rows.push_back(styled_row(safe, r, indent, spans, colour));
+      rows.push_back(styled_row(safe, r, spans, colour));
   });
   return rows;
 }

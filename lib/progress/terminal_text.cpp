@@ -229,7 +229,7 @@ std::vector<StyleSpan> highlight(std::string_view line, HighlightContext context
 
 std::vector<Row> wrap(std::string_view line, std::size_t width, std::size_t indent) {
   width = std::max<std::size_t>(width, 1);
-  if (indent >= width) indent = 0;
+  if (indent + 2 > width) indent = 0;  // a wide character fits after it
   std::vector<Row> rows;
   std::size_t pos = 0;
   bool first = true;
@@ -259,17 +259,18 @@ std::vector<Row> wrap(std::string_view line, std::size_t width, std::size_t inde
       else if (i == pos)
         end = pos + (first_length ? first_length : decode(line, pos).length);  // wider than room
     }
-    rows.push_back({pos, end, !first});
+    std::size_t shown_end = end;
+    while (i < line.size() && shown_end > pos && line[shown_end - 1] == ' ') --shown_end;
+    rows.push_back({pos, shown_end, first ? 0 : indent});
     pos = end;
     first = false;
   }
   return rows;
 }
 
-std::string styled_row(std::string_view line, const Row& row, std::size_t indent,
-                       const std::vector<StyleSpan>& spans, bool colour) {
-  std::string out;
-  if (row.continuation) out.append(indent, ' ');
+std::string styled_row(std::string_view line, const Row& row, const std::vector<StyleSpan>& spans,
+                       bool colour) {
+  std::string out(row.indent, ' ');
   std::size_t at = row.begin;
   if (colour) {
     for (const StyleSpan& s : spans) {
@@ -288,7 +289,7 @@ std::string styled_row(std::string_view line, const Row& row, std::size_t indent
 }
 
 std::string styled_line(std::string_view line, const std::vector<StyleSpan>& spans, bool colour) {
-  return styled_row(line, Row{0, line.size(), false}, 0, spans, colour);
+  return styled_row(line, Row{0, line.size(), 0}, spans, colour);
 }
 
 }  // namespace wte::progress

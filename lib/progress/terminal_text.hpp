@@ -44,20 +44,21 @@ struct HighlightContext {
 // dangerous items. Sorted by begin.
 std::vector<StyleSpan> highlight(std::string_view line, HighlightContext context = {});
 
-// Where a line breaks to fit `width` columns: rows as byte ranges of the line. A row after
-// the first is to be shown after `indent` spaces; it breaks at a space when it can (the
-// space is dropped), inside a word when the word does not fit.
+// Where a line breaks to fit `width` columns: rows as byte ranges of the line, each shown
+// after `indent` spaces. A row after the first is indented by the `indent` asked for (none
+// when that would leave less than 2 columns); it breaks at a space when it can (spaces at
+// the break are dropped), inside a word when the word does not fit.
 struct Row {
   std::size_t begin = 0;
   std::size_t end = 0;
-  bool continuation = false;
+  std::size_t indent = 0;
 };
 std::vector<Row> wrap(std::string_view line, std::size_t width, std::size_t indent);
 
-// One row of `line` with the parts of `spans` inside it in SGR colour (reset at the end of
-// each span), or plain when `colour` is false; continuation rows get their indent.
-std::string styled_row(std::string_view line, const Row& row, std::size_t indent,
-                       const std::vector<StyleSpan>& spans, bool colour);
+// One row of `line` after its indent, with the parts of `spans` inside it in SGR colour
+// (reset at the end of each span), or plain when `colour` is false.
+std::string styled_row(std::string_view line, const Row& row, const std::vector<StyleSpan>& spans,
+                       bool colour);
 
 // The whole line in colour (no wrapping), as styled_row() does for one row.
 std::string styled_line(std::string_view line, const std::vector<StyleSpan>& spans, bool colour);

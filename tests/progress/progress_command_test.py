@@ -15,6 +15,7 @@ FAILED = os.path.join(DATA, "logs", "openapi-2020-failed-root.log")
 
 
 import session_log as log
+from terminal import read_line
 
 
 def run(*args, stdin=None):
@@ -229,7 +230,7 @@ class NotAMasterLogTest(unittest.TestCase):
             with self.subTest(garbage=garbage):
                 path = self.file(b"")
                 proc = self.follow(path)
-                self.assertTrue(proc.stdout.readline().startswith(b"Session   PENDING"))
+                self.assertTrue(read_line(proc.stdout).startswith(b"Session   PENDING"))
                 self.assertIsNone(proc.poll())  # an empty file: a session not started
                 with open(path, "ab") as f:
                     f.write(garbage)
@@ -240,7 +241,7 @@ class NotAMasterLogTest(unittest.TestCase):
     def test_follow_waits_on_an_empty_file_for_the_session(self):
         path = self.file(b"")
         proc = self.follow(path)
-        self.assertTrue(proc.stdout.readline().startswith(b"Session   PENDING"))
+        self.assertTrue(read_line(proc.stdout).startswith(b"Session   PENDING"))
         with open(path, "ab") as f:
             f.writelines(log.whole_session(2))
         r = self.wait(proc)

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 import session_log as log
-from terminal import TmuxPane, run_in_pty, wait_until
+from terminal import TmuxPane, read_line, run_in_pty, wait_until
 
 BINARY = os.path.abspath(os.environ.get("WTE_BINARY", "build/whm_transfer_exporter"))
 DATA = os.environ.get("WTE_TEST_DATA_DIR", "tests/data")
@@ -178,7 +178,7 @@ class PipeFollowTest(unittest.TestCase):
                                 stdin=tail.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         tail.stdout.close()
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        first = proc.stdout.readline()
+        first = read_line(proc.stdout)
         self.assertTrue(first.startswith(b"Session   RUNNING"), first)
         self.write(step_lines(1) + step_lines(2)[:-1] + log.complete(T0 + 999))
         out, err = proc.communicate(timeout=30)
@@ -195,7 +195,7 @@ class PipeFollowTest(unittest.TestCase):
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         proc.stdin.write(b"".join(log.header(2)))
         proc.stdin.flush()
-        self.assertTrue(proc.stdout.readline().startswith(b"Session   RUNNING"))
+        self.assertTrue(read_line(proc.stdout).startswith(b"Session   RUNNING"))
         proc.stdin.write(b"".join(step_lines(3) + log.complete(T0 + 999)))
         proc.stdin.flush()  # and the pipe stays open
         self.assertEqual(proc.wait(timeout=30), 1)

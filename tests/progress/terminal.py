@@ -3,6 +3,7 @@ emulator whose screen and history the test reads), and a bare pseudo-terminal (P
 whose output bytes the test reads."""
 import fcntl
 import os
+import select
 import shlex
 import shutil
 import struct
@@ -23,6 +24,22 @@ def wait_until(predicate, timeout=30.0, step=0.02, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for " + what)
         time.sleep(step)
+
+
+def read_line(stream, timeout=30.0):
+    """The next line of a child's stdout, read from its descriptor with a deadline (a
+    readline() would wait for ever on a command that prints nothing)."""
+    deadline = time.monotonic() + timeout
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([stream], [], [], left)[0]:
+            raise AssertionError("no line within %.0f s (so far %r)" % (timeout, bytes(line)))
+        byte = os.read(stream.fileno(), 1)
+        if not byte:
+            break
+        line += byte
+    return bytes(line)
 
 
 class TmuxPane:
