@@ -59,7 +59,8 @@ const char* usage_of(const std::string& command) {
 int run(const std::string& command, std::span<const std::string> rest) {
   if (command == "serve") return wte::daemon::run_serve(rest, wte::exporter::build_info());
   if (command == "progress") {
-    wte::progress::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1};
+    wte::progress::CommandIo io{STDIN_FILENO, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1,
+                                STDOUT_FILENO};
     if (wte::exporter::is_remote_progress(rest))
       return wte::exporter::run_remote_progress(rest, io);
     return wte::progress::run_progress_command(rest, io);

@@ -149,7 +149,7 @@ class RemoteProgress {
         wait_client_(io, wait_endpoint(endpoint, o)),
         session_(endpoint.name, o.session_id),
         timer_(io),
-        printer_(cio.out, cio.out_is_terminal),
+        printer_(cio.out, progress::display_of(cio)),
         cio_(cio) {}
 
   void start() { poll(); }
@@ -224,7 +224,7 @@ class RemoteProgress {
   void next_round() {
     if (result_) return;
     if (!o_.follow || (session_.is_final() && !waiting_)) return done();
-    if (!o_.json) printer_.show(progress::render_status(session_.log().model()));
+    if (!o_.json) printer_.show(session_.log().model());
     timer_.expires_at(started_ + o_.interval);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec && !result_) poll();
@@ -240,7 +240,7 @@ class RemoteProgress {
     } else {
       progress::ReportOptions r;
       r.items = o_.items;
-      cio_.out << progress::render_report(model, r);
+      printer_.finish(model, r);
     }
     result_ = progress::exit_status(session_.state().value_or(model.info().state), model);
     stop();

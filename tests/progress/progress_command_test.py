@@ -1,6 +1,7 @@
 """The `progress` command as a process: output, --json, --follow, exit statuses."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -11,6 +12,10 @@ BINARY = os.environ.get("WTE_BINARY", "build/whm_transfer_exporter")
 DATA = os.environ.get("WTE_TEST_DATA_DIR", "tests/data")
 SEED = os.path.join(DATA, "logs", "seed-2014-three-accounts.log")
 FAILED = os.path.join(DATA, "logs", "openapi-2020-failed-root.log")
+
+
+import session_log as log
+from terminal import read_line
 
 
 def run(*args, stdin=None):
@@ -150,7 +155,11 @@ class ProgressCommandTest(unittest.TestCase):
             text = out.decode()
             self.assertIn("Session   RUNNING", text)       # an intermediate status was printed
             self.assertIn("Session   COMPLETED", text)     # and the final one
-            self.assertIn("Failed items:", text)
+            # Each failed item once, as it happened, before the final block.
+            for queue in ("TRANSFER", "RESTORE"):
+                event = "FAILED    %s root: The account \u201croot\u201d already exists" % queue
+                self.assertEqual(text.count(event), 1, text)
+                self.assertLess(text.index(event), text.index("Session   COMPLETED"))
             self.assertIn("Lines     17 (0 malformed)", text)
         finally:
             shutil.rmtree(tmp)
@@ -160,6 +169,114 @@ class ProgressCommandTest(unittest.TestCase):
                            timeout=30)
         self.assertEqual(r.returncode, 0)
         self.assertEqual(json.loads(r.stdout)["session"]["state"], "COMPLETED")
+
+    def test_multi_line_texts_are_indented_lines(self):
+        lines = log.header(2) + log.account("alice", 1, failure="first\nsecond\r\n\tthird\n") + \
+            log.account("bob", 2, dangerous="MySQL: one\ntwo") + log.complete(3)
+        r = run("-", stdin=b"".join(lines))
+        self.assertEqual(r.returncode, 1)
+        out = r.stdout.decode()
+        self.assertIn("\nFailed items:\n  TRANSFER alice: first\n    second\n    \\tthird\n"
+                      "  RESTORE alice: first\n", out)
+        self.assertIn("    dangerous: MySQL: one\n               two\n", out)
+        self.assertNotIn("\\n", out)
+
+
+class NotAMasterLogTest(unittest.TestCase):
+    """Input with no well-formed master-log line in its first 64 KiB: exit 2, one line on
+    stderr, whatever the mode; an empty input is a session not started."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.dir)
+
+    def file(self, content, name="master.log"):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    def assert_not_a_log(self, r, name):
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertRegex(r.stderr.decode(), r"^whm_transfer_exporter progress: %s: not a transfer "
+                                             r"master log \([^)]+\)\n$" % re.escape(name))
+        self.assertEqual(r.stdout, b"")
+
+    def test_files_that_are_not_master_logs(self):
+        binary = self.file(bytes(range(256)) * 300, "binary")
+        json_lines = self.file(b'{"a": 1}\n{"contents": {"action": 7}}\n', "json")
+        for path in ("/etc/passwd", binary, json_lines):
+            for args in ([], ["--json"], ["--follow", "--interval", "20"], ["--items"]):
+                with self.subTest(path=path, args=args):
+                    self.assert_not_a_log(run(*args, path), path)
+            with open(path, "rb") as f:
+                self.assert_not_a_log(run("-", stdin=f.read()), "standard input")
+
+    def test_a_device_that_never_ends_is_judged_on_its_first_64_KiB(self):
+        self.assert_not_a_log(run("/dev/zero"), "/dev/zero")
+        self.assert_not_a_log(run("--follow", "/dev/zero"), "/dev/zero")
+
+    def test_the_first_64_KiB_decide(self):
+        good = b"".join(log.header(1))
+        garbage = b"x" * 99 + b"\n"
+        late = self.file(garbage * 700 + good, "late")  # the first line well-formed after 70 KB
+        self.assert_not_a_log(run(late), late)
+        early = self.file(garbage * 100 + good, "early")  # a bad start, then a log
+        r = run(early)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn(b"Lines     8 (100 malformed)", r.stdout)
+
+    def test_an_empty_file_is_a_session_not_started(self):
+        empty = self.file(b"")
+        r = run(empty)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn(b"Session   PENDING", r.stdout)
+        self.assertEqual(run("-", stdin=b"").returncode, 3)
+        self.assertEqual(run("-", stdin=b"\n\n  \n").returncode, 3)  # blank lines only
+        # A first line still being written is not judged yet.
+        self.assertEqual(run("-", stdin=b'{"contents":{"act').returncode, 3)
+
+    def follow(self, path):
+        return subprocess.Popen([BINARY, "progress", "--follow", "--interval", "20", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def wait(self, proc):
+        try:
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    def test_follow_waits_on_an_empty_file_then_stops_on_garbage(self):
+        for garbage in (b"root:x:0:0:root:/root:/bin/bash\n", b"\x7fELF\x02\x01",
+                        b'{"not": "a master log line"}\n'):
+            with self.subTest(garbage=garbage):
+                path = self.file(b"")
+                proc = self.follow(path)
+                self.assertTrue(read_line(proc.stdout).startswith(b"Session   PENDING"))
+                self.assertIsNone(proc.poll())  # an empty file: a session not started
+                with open(path, "ab") as f:
+                    f.write(garbage)
+                r = self.wait(proc)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(b"not a transfer master log", r.stderr)
+
+    def test_follow_waits_on_an_empty_file_for_the_session(self):
+        path = self.file(b"")
+        proc = self.follow(path)
+        self.assertTrue(read_line(proc.stdout).startswith(b"Session   PENDING"))
+        with open(path, "ab") as f:
+            f.writelines(log.whole_session(2))
+        r = self.wait(proc)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"Session   COMPLETED", r.stdout)
+
+    def test_follow_on_a_pipe_of_garbage(self):
+        r = subprocess.run([BINARY, "progress", "--follow", "--interval", "20", "-"],
+                           input=b"hello\n", capture_output=True, timeout=30)
+        self.assert_not_a_log(r, "standard input")
 
 
 if __name__ == "__main__":
