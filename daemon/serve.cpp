@@ -14,6 +14,7 @@
 #include "exporter/exporter.hpp"
 #include "exporter/systemd_notifier.hpp"
 #include "logging/logger.hpp"
+#include "whm/tls_context.hpp"
 
 namespace wte::daemon {
 
@@ -102,6 +103,10 @@ int run_serve(std::span<const std::string> args, const char* version) {
     cfg.state_directory = dir;
   }
   logger.set_level(logging::parse_level(cfg.log_level));
+  // A static binary has no built-in idea of this host's CA store: say which one it uses.
+  const auto trust = whm::system_trust_store();
+  logger.log(trust.found() ? logging::Level::info : logging::Level::warn,
+             whm::describe_trust_store(trust));
 
   boost::asio::io_context io;
   exporter::ExporterOptions options;
@@ -111,7 +116,7 @@ int run_serve(std::span<const std::string> args, const char* version) {
   options.listen_address = a->listen;
   options.shard = a->shard;
   exporter::Exporter exporter(io, logger, options);
-  exporter::SystemdNotifier notifier(io);
+  exporter::SystemdNotifier notifier(io, logger);
 
   if (const auto error = exporter.start(cfg); !error.empty()) {
     std::cerr << "whm_transfer_exporter: cannot start: " << error << "\n";

@@ -7,6 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <stdexcept>
+
+#include "whm/tls_context.hpp"
 
 namespace wte::exporter {
 
@@ -65,10 +68,14 @@ FetchResponse http_fetch(const FetchRequest& r) {
       ctx.set_verify_mode(net::ssl::verify_none);
     } else {
       ctx.set_verify_mode(net::ssl::verify_peer);
-      if (r.ca_file)
+      if (r.ca_file) {
         ctx.load_verify_file(*r.ca_file);
-      else
-        ctx.set_default_verify_paths();
+      } else {
+        boost::system::error_code ec;
+        std::string what;
+        whm::use_system_trust_store(ctx, ec, what);
+        if (ec) throw std::runtime_error("cannot load the CA store " + what + ": " + ec.message());
+      }
     }
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx);
     if (!r.insecure) stream.set_verify_callback(net::ssl::host_name_verification(host));
