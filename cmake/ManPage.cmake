@@ -26,10 +26,19 @@ foreach(command serve progress check-config sessions healthcheck)
 endforeach()
 file(WRITE ${out_dir}/whm_transfer_exporter.h2m "${include_text}")
 
+# help2man finds the synopsis after "Usage:"; the binary says "usage:". A wrapper of the same
+# name capitalises it.
+set(wrapper_dir ${out_dir}/help2man-wrapper)
+file(MAKE_DIRECTORY ${wrapper_dir})
+file(WRITE ${wrapper_dir}/whm_transfer_exporter
+     "#!/bin/sh\n\"${BINARY}\" \"$@\" 2>&1 | sed '1s/^usage:/Usage:/'\n")
+file(CHMOD ${wrapper_dir}/whm_transfer_exporter
+     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 execute_process(
   COMMAND ${HELP2MAN} --no-info --no-discard-stderr --section=1 --version-string=${VERSION}
           "--name=Prometheus exporter for cPanel/WHM account transfers"
-          --include=${out_dir}/whm_transfer_exporter.h2m --output=${page} ${BINARY}
+          --include=${out_dir}/whm_transfer_exporter.h2m --output=${page}
+          ${wrapper_dir}/whm_transfer_exporter
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "help2man failed (${rc})")

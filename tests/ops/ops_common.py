@@ -35,6 +35,12 @@ class Checker:
             print(f"  not ok: {message}", file=sys.stderr, flush=True)
         return ok
 
+    def report(self, done):
+        """Prints what was checked, as passed or as failed since the last report."""
+        failed = len(self.failures) - getattr(self, "_reported", 0)
+        self._reported = len(self.failures)
+        print(f"{done}: {'ok' if failed == 0 else f'{failed} check(s) failed'}", flush=True)
+
     def finish(self):
         if self.failures:
             fail(f"{len(self.failures)} check(s) failed")
