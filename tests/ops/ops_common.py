@@ -28,6 +28,7 @@ class Checker:
 
     def __init__(self):
         self.failures = []
+        self._reported = 0
 
     def expect(self, ok, message):
         if not ok:
@@ -37,7 +38,7 @@ class Checker:
 
     def report(self, done):
         """Prints what was checked, as passed or as failed since the last report."""
-        failed = len(self.failures) - getattr(self, "_reported", 0)
+        failed = len(self.failures) - self._reported
         self._reported = len(self.failures)
         print(f"{done}: {'ok' if failed == 0 else f'{failed} check(s) failed'}", flush=True)
 

@@ -14,7 +14,6 @@ binary meets on any distribution is at least this.
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

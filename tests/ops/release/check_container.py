@@ -19,7 +19,6 @@ exported (podman create + podman export) and run the way the runtime would:
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

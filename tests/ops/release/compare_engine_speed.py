@@ -2,7 +2,9 @@
 """The engine in the static binary against the same engine in a dynamic one: `progress
 --json` of one generated master log (loggen), run REPS times by each binary, alternating.
 Prints the medians and their ratio; asserts only that both give the same summary (timings
-on a shared machine are reported, never asserted).
+on a shared machine are reported, never asserted). In scripts/test the dynamic binary is
+build/'s (RelWithDebInfo, -O2) and the static one the release's (Release, -O3), so the ratio
+shows what a user gets from each, not the cost of static linking alone.
 
   compare_engine_speed.py STATIC_BINARY DYNAMIC_BINARY LOGGEN [MEGABYTES] [REPS]
 """
