@@ -1,125 +1,139 @@
-# Install rules for everything but the binary (daemon/CMakeLists.txt installs that), and the
-# Debian package:  cmake --build B --target whm_transfer_exporter && (cd B && cpack -G DEB)
-# All destinations are relative to the prefix (/usr in the package), so
-# `cmake --install B --prefix P` never writes outside P. /etc/whm_transfer_exporter is made
-# by the postinst script instead.
-set(WTE_DOC_DIR share/doc/whm_transfer_exporter)
-# The package holds the daemon only: `install`/cpack must not build the tests, benchmarks and
-# tools first (build the whm_transfer_exporter target yourself, as above).
-set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+# Install rules (every build) and, in the static release build, the man page and the RPM
+# and Debian packages (scripts/build-release runs cpack; the tarball and the container
+# image's files are laid out by the script from the same install).
+#
+# Destinations are relative to the prefix (/usr in the packages), except the config, which
+# goes to /etc/whm_transfer_exporter for the /usr prefix and to PREFIX/etc otherwise (as
+# GNUInstallDirs does), so `cmake --install B --prefix P` never writes outside P unless P is
+# /usr. Install components: `main` for everything, `deb` for Debian's own files.
+set(WTE_PACKAGE_NAME whm-transfer-exporter)
+set(WTE_DOC_DIR share/doc/${WTE_PACKAGE_NAME})
 set(WTE_UNIT_DIR lib/systemd/system CACHE STRING "systemd system units, relative to the prefix")
+set(WTE_PACKAGE_MAINTAINER "whm_transfer_exporter maintainers <maintainers@whm-transfer-exporter.example>"
+    CACHE STRING "Maintainer of the packages (Debian's Maintainer, RPM's Packager)")
+# The package holds the daemon only: `install`/cpack must not build the tests, benchmarks and
+# tools first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(FILES systemd/whm_transfer_exporter.service systemd/whm_transfer_exporter@.service
-        DESTINATION ${WTE_UNIT_DIR})
-install(FILES systemd/remote-only.conf DESTINATION ${WTE_DOC_DIR}/examples/systemd)
+        DESTINATION ${WTE_UNIT_DIR} COMPONENT main)
+install(FILES systemd/remote-only.conf DESTINATION ${WTE_DOC_DIR}/examples/systemd COMPONENT main)
+install(FILES packaging/whm_transfer_exporter.container
+        DESTINATION ${WTE_DOC_DIR}/examples/container COMPONENT main)
 install(FILES config/prometheus/alerts.yml config/prometheus/alerts_test.yml
               config/prometheus/scrape.yml config/prometheus/alertmanager.yml
-        DESTINATION ${WTE_DOC_DIR}/examples/prometheus)
-install(FILES config/grafana/whm-transfers.json config/grafana/alert-rules.yml
-        DESTINATION ${WTE_DOC_DIR}/examples/grafana)
+        DESTINATION ${WTE_DOC_DIR}/examples/prometheus COMPONENT main)
+install(FILES config/grafana/whm-transfers.json config/grafana/alert-rules.yml DESTINATION ${WTE_DOC_DIR}/examples/grafana
+        COMPONENT main)
+install(FILES config/whm_transfer_exporter.example.yml DESTINATION ${WTE_DOC_DIR}/examples
+        COMPONENT main)
 # Written by others; installed when present so the package builds at every stage.
-foreach(doc README.md docs/METRICS.md docs/CONFIGURATION.md LICENSE)
+foreach(doc README.md LICENSE docs/METRICS.md docs/CONFIGURATION.md docs/LOG-FORMAT.md)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
-    install(FILES ${doc} DESTINATION ${WTE_DOC_DIR})
+    install(FILES ${doc} DESTINATION ${WTE_DOC_DIR} COMPONENT main)
   endif()
 endforeach()
-if(EXISTS ${PROJECT_SOURCE_DIR}/config/whm_transfer_exporter.example.yml)
-  install(FILES config/whm_transfer_exporter.example.yml DESTINATION ${WTE_DOC_DIR}/examples
-          RENAME config.yml.example)
+# The configuration: local mode as shipped; an existing one is the administrator's and stays.
+install(CODE "set(wte_config_source \"${PROJECT_SOURCE_DIR}/packaging/config.yml\")" COMPONENT main)
+install(CODE [[
+  if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(wte_etc /etc/whm_transfer_exporter)
+  else()
+    set(wte_etc ${CMAKE_INSTALL_PREFIX}/etc/whm_transfer_exporter)
+  endif()
+  if(EXISTS "$ENV{DESTDIR}${wte_etc}/config.yml")
+    message(STATUS "Kept: $ENV{DESTDIR}${wte_etc}/config.yml")
+  else()
+    file(INSTALL ${wte_config_source} DESTINATION ${wte_etc}
+         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  endif()
+]] COMPONENT main)
+
+if(NOT WTE_STATIC)
+  return()  # packages are made from the static binary only (scripts/build-release)
 endif()
 
-# --- Debian package ---------------------------------------------------------------------
-set(CPACK_GENERATOR DEB)
-set(CPACK_PACKAGE_NAME whm-transfer-exporter)
+# --- man page (help2man, from the binary's --help) -----------------------------------------
+find_program(WTE_HELP2MAN help2man REQUIRED)
+set(WTE_MAN_PAGE ${PROJECT_BINARY_DIR}/man/whm_transfer_exporter.1.gz)
+add_custom_command(OUTPUT ${WTE_MAN_PAGE}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
+  COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:whm_transfer_exporter> -DHELP2MAN=${WTE_HELP2MAN}
+          -DINCLUDE=${PROJECT_SOURCE_DIR}/packaging/whm_transfer_exporter.h2m
+          -DVERSION=${PROJECT_VERSION} -DOUT=${WTE_MAN_PAGE} -P ${PROJECT_SOURCE_DIR}/cmake/ManPage.cmake
+  DEPENDS whm_transfer_exporter ${PROJECT_SOURCE_DIR}/packaging/whm_transfer_exporter.h2m
+          ${PROJECT_SOURCE_DIR}/cmake/ManPage.cmake
+  COMMENT "Man page from --help (help2man)")
+add_custom_target(wte_man_page ALL DEPENDS ${WTE_MAN_PAGE})
+install(FILES ${WTE_MAN_PAGE} DESTINATION share/man/man1 COMPONENT main)
+
+# --- Debian's own files: copyright, changelog, the lintian override -------------------------
+# The changelog's one entry is this release, dated by SOURCE_DATE_EPOCH (the commit's time,
+# set by scripts/build-release) so that the package is reproducible.
+string(TIMESTAMP WTE_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+configure_file(packaging/deb/changelog.in ${PROJECT_BINARY_DIR}/deb/changelog @ONLY)
+execute_process(COMMAND gzip -9nf ${PROJECT_BINARY_DIR}/deb/changelog COMMAND_ERROR_IS_FATAL ANY)
+install(FILES packaging/deb/copyright ${PROJECT_BINARY_DIR}/deb/changelog.gz
+        DESTINATION ${WTE_DOC_DIR} COMPONENT deb)
+install(FILES packaging/deb/lintian-overrides DESTINATION share/lintian/overrides
+        RENAME ${WTE_PACKAGE_NAME} COMPONENT deb)
+
+# --- cpack: both packages ------------------------------------------------------------------
+set(CPACK_PACKAGE_NAME ${WTE_PACKAGE_NAME})
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "whm_transfer_exporter maintainers <root@localhost>")
+set(CPACK_PACKAGE_CONTACT ${WTE_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Prometheus exporter for cPanel/WHM account transfers")
 set(CPACK_PACKAGE_DESCRIPTION
-    "Watches cPanel/WHM account-transfer sessions, locally on a WHM server or remotely over
-the WHM API, and exports their progress, failures and dangerous items as Prometheus metrics.")
+    "Watches cPanel & WHM account-transfer sessions, locally on a WHM server or
+remotely over the WHM API, and exports their progress, failures and dangerous
+items as Prometheus metrics. One static binary: no library dependencies.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_INSTALL_PREFIX /usr)  # the prefix cpack installs with under CPACK_SET_DESTDIR
+# Install with DESTDIR, so that the config's absolute path lands in the package.
+set(CPACK_SET_DESTDIR ON)
 set(CPACK_STRIP_FILES ON)
+set(CPACK_OUTPUT_FILE_PREFIX ${PROJECT_BINARY_DIR}/dist)
+set(CPACK_GENERATOR "DEB;RPM")
+# One package per generator, each with its own components (cmake/PackagingGenerator.cmake).
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_RPM_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
+set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/cmake/PackagingGenerator.cmake)
+
+# Debian 11/12, Ubuntu 22.04/24.04: no library dependency at all.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_COMPRESSION_TYPE xz)  # every dpkg reads it (Debian 11 has no zstd)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# The shared-library dependencies come from dpkg-shlibdeps; ca-certificates is needed to
-# verify WHM servers' certificates and is not a library.
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "ca-certificates")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")
-set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
-
-# Maintainer scripts, in the style of debhelper's systemd snippets (deb-systemd-helper keeps
-# the administrator's enable/disable choice across upgrades). Generated here so the package
-# needs no debian/ folder.
-set(WTE_UNIT whm_transfer_exporter.service)
-set(WTE_MAINT_DIR ${PROJECT_BINARY_DIR}/packaging)
-file(WRITE ${WTE_MAINT_DIR}/postinst "#!/bin/sh
-set -e
-unit=${WTE_UNIT}
-case \"$1\" in
-configure|abort-upgrade|abort-deconfigure|abort-remove)
-  # The config goes here; the unit does not start until config.yml exists.
-  install -d -m 0755 /etc/whm_transfer_exporter
-  if command -v deb-systemd-helper >/dev/null 2>&1; then
-    deb-systemd-helper unmask \"$unit\" >/dev/null || true
-    # was-enabled is true on a first install: enable then; later, respect the admin's choice.
-    if deb-systemd-helper --quiet was-enabled \"$unit\"; then
-      deb-systemd-helper enable \"$unit\" >/dev/null || true
-    else
-      deb-systemd-helper update-state \"$unit\" >/dev/null || true
-    fi
-  elif [ -d /run/systemd/system ] && [ -z \"$2\" ]; then
-    systemctl enable \"$unit\" >/dev/null || true
-  fi
-  if [ -d /run/systemd/system ]; then
-    systemctl --system daemon-reload >/dev/null || true
-    # Upgrades restart a running exporter; a first install starts it if configured.
-    if [ -n \"$2\" ]; then
-      systemctl try-restart \"$unit\" 'whm_transfer_exporter@*.service' >/dev/null || true
-    else
-      systemctl start \"$unit\" >/dev/null || true
-    fi
-  fi
-  ;;
-esac
-exit 0
-")
-file(WRITE ${WTE_MAINT_DIR}/prerm "#!/bin/sh
-set -e
-if [ -d /run/systemd/system ] && [ \"$1\" = remove ]; then
-  systemctl stop ${WTE_UNIT} 'whm_transfer_exporter@*.service' >/dev/null || true
-fi
-exit 0
-")
-file(WRITE ${WTE_MAINT_DIR}/postrm "#!/bin/sh
-set -e
-unit=${WTE_UNIT}
-if [ -d /run/systemd/system ]; then
-  systemctl --system daemon-reload >/dev/null || true
-fi
-if command -v deb-systemd-helper >/dev/null 2>&1; then
-  case \"$1\" in
-  remove) deb-systemd-helper mask \"$unit\" >/dev/null || true ;;
-  purge)
-    deb-systemd-helper purge \"$unit\" >/dev/null || true
-    deb-systemd-helper unmask \"$unit\" >/dev/null || true
-    ;;
-  esac
-fi
-if [ \"$1\" = purge ]; then
-  # The state (cursor positions, the session list); the config is the administrator's, so
-  # its folder goes only when empty.
-  rm -rf /var/lib/whm_transfer_exporter /var/lib/private/whm_transfer_exporter \\
-         /var/lib/whm_transfer_exporter-shard-* /var/lib/private/whm_transfer_exporter-shard-*
-  rmdir --ignore-fail-on-non-empty /etc/whm_transfer_exporter 2>/dev/null || true
-fi
-exit 0
-")
-file(CHMOD ${WTE_MAINT_DIR}/postinst ${WTE_MAINT_DIR}/prerm ${WTE_MAINT_DIR}/postrm
-     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
-                 WORLD_EXECUTE)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${WTE_MAINT_DIR}/postinst ${WTE_MAINT_DIR}/prerm ${WTE_MAINT_DIR}/postrm)
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postrm ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# EL8/EL9 (AlmaLinux, Rocky Linux, CloudLinux), built with Debian's rpm tools.
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_PACKAGE_RELEASE 1)
+set(CPACK_RPM_PACKAGE_ARCHITECTURE x86_64)
+set(CPACK_RPM_PACKAGE_LICENSE Apache-2.0)
+set(CPACK_RPM_PACKAGE_GROUP "System Environment/Daemons")
+set(CPACK_PACKAGE_RELOCATABLE OFF)
+set(CPACK_RPM_PACKAGE_AUTOREQPROV OFF)  # nothing to find in a static binary
+set(CPACK_RPM_PACKAGE_REQUIRES "ca-certificates")
+set(CPACK_RPM_PACKAGE_REQUIRES_PRE "shadow-utils")
+set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/whm_transfer_exporter/config.yml")
+# Folders that belong to systemd or the file system package, not to us.
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+    /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man1)
+set(CPACK_RPM_PRE_INSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/packaging/rpm/pre.sh)
+set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/packaging/rpm/post.sh)
+set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/packaging/rpm/preun.sh)
+set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${PROJECT_SOURCE_DIR}/packaging/rpm/postun.sh)
+# xz payload (EL8's rpm reads it; Debian's rpm defaults to zstd), no /usr/lib/.build-id
+# links, no debuginfo package, no second strip by rpmbuild.
+set(CPACK_RPM_COMPRESSION_TYPE xz)
+set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none
+%define debug_package %{nil}
+%define __os_install_post %{nil}")
 include(CPack)

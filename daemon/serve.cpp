@@ -16,6 +16,7 @@
 #include "exporter/systemd_notifier.hpp"
 #include "logging/logger.hpp"
 #include "sources/clock.hpp"
+#include "whm/tls_context.hpp"
 
 namespace wte::daemon {
 
@@ -155,6 +156,10 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   logger.set_level(logging::parse_level(cfg.log_level));  // validated by the loader
   logger.info("starting whm_transfer_exporter",
               {{"version", build.version}, {"revision", build.revision}, {"branch", build.branch}});
+  // A static binary has no built-in idea of this host's CA store: say which one it uses.
+  const auto trust = whm::system_trust_store();
+  logger.log(trust.found() ? logging::Level::info : logging::Level::warn,
+             whm::describe_trust_store(trust));
 
   boost::asio::io_context io;
   exporter::ExporterOptions options;
@@ -167,7 +172,7 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   options.shard = a->shard;
   const sources::SystemClock clock;
   exporter::Exporter exporter(io, logger, options, clock);
-  exporter::SystemdNotifier notifier(io);
+  exporter::SystemdNotifier notifier(io, logger);
 
   if (const auto error = exporter.start(cfg); !error.empty()) {
     logger.error("cannot start", {{"error", error}});

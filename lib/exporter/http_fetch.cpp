@@ -11,6 +11,8 @@
 #include <boost/url/parse.hpp>
 #include <memory>
 
+#include "whm/tls_context.hpp"
+
 namespace wte::exporter {
 
 namespace beast = boost::beast;
@@ -97,7 +99,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
           return finish(failure("cannot load the CA file " + *r_.ca_file + ": " + reason(ca_ec)));
         }
       } else {
-        ctx.set_default_verify_paths(ca_ec);
+        // A static binary knows no CA store of its own: the host's, as the daemon finds it.
+        std::string store;
+        whm::use_system_trust_store(ctx, ca_ec, store);
+        if (ca_ec) return finish(failure("cannot load the CA store " + store + ": " + reason(ca_ec)));
       }
     }
     auto& stream = tls_.emplace(std::move(tcp_), ctx);

@@ -5,11 +5,107 @@
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 namespace wte::whm {
 
 namespace ssl = boost::asio::ssl;
+
+namespace {
+
+struct TrustStoreCandidate {
+  const char* path;
+  const char* origin;
+};
+constexpr TrustStoreCandidate kTrustStoreFiles[] = {
+    {"/etc/ssl/certs/ca-certificates.crt", "Debian/Ubuntu"},
+    {"/etc/pki/tls/certs/ca-bundle.crt", "RHEL/AlmaLinux/Rocky/CloudLinux"},
+    {"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "RHEL/AlmaLinux/Rocky/CloudLinux"},
+    {"/etc/ssl/ca-bundle.pem", "SUSE"},
+    {"/etc/pki/tls/cacert.pem", "OpenELEC"},
+    {"/etc/ssl/cert.pem", "Alpine/Arch"},
+};
+constexpr TrustStoreCandidate kTrustStoreDirs[] = {
+    {"/etc/ssl/certs", "hashed folder"},
+    {"/etc/pki/tls/certs", "hashed folder"},
+};
+
+}  // namespace
+
+SystemTrustStore find_system_trust_store(std::string_view ssl_cert_file,
+                                         std::string_view ssl_cert_dir,
+                                         const std::function<bool(const std::string&)>& is_file,
+                                         const std::function<bool(const std::string&)>& is_dir) {
+  SystemTrustStore s;
+  if (!ssl_cert_file.empty() || !ssl_cert_dir.empty()) {
+    // Set by the administrator: used as given, never second-guessed by the search below.
+    if (!ssl_cert_file.empty()) {
+      if (is_file(std::string(ssl_cert_file)))
+        s.file = ssl_cert_file;
+      else
+        s.problem = "SSL_CERT_FILE=" + std::string(ssl_cert_file) + " is not a readable file";
+    }
+    if (!ssl_cert_dir.empty()) s.dir = ssl_cert_dir;  // OpenSSL reads the ":" list itself
+    s.origin = !ssl_cert_file.empty() && !ssl_cert_dir.empty() ? "SSL_CERT_FILE and SSL_CERT_DIR"
+               : !ssl_cert_file.empty()                        ? "SSL_CERT_FILE"
+                                                               : "SSL_CERT_DIR";
+    if (s.found()) s.problem.clear();
+    return s;
+  }
+  for (const auto& c : kTrustStoreFiles) {
+    if (is_file(c.path)) return {c.path, "", c.origin, ""};
+  }
+  for (const auto& c : kTrustStoreDirs) {
+    if (is_dir(c.path)) return {"", c.path, c.origin, ""};
+  }
+  s.problem = "no CA bundle in /etc/ssl or /etc/pki";
+  return s;
+}
+
+SystemTrustStore system_trust_store() {
+  const char* file = std::getenv("SSL_CERT_FILE");
+  const char* dir = std::getenv("SSL_CERT_DIR");
+  const auto is_file = [](const std::string& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec);
+  };
+  const auto is_dir = [](const std::string& p) {
+    std::error_code ec;
+    return std::filesystem::is_directory(p, ec);
+  };
+  return find_system_trust_store(file ? file : "", dir ? dir : "", is_file, is_dir);
+}
+
+std::string describe_trust_store(const SystemTrustStore& store) {
+  if (store.found()) {
+    std::string where = store.file;
+    if (!store.dir.empty()) where += (where.empty() ? "" : " and ") + store.dir;
+    return "system CA store: " + where + " (" + store.origin + ")";
+  }
+  return "no system CA store (" + store.problem +
+         "): hosts without ca_file fail TLS verification (\"unable to get local issuer "
+         "certificate\"); install the ca-certificates package, set SSL_CERT_FILE, or give each "
+         "host a ca_file";
+}
+
+void use_system_trust_store(ssl::context& ctx, boost::system::error_code& ec, std::string& what) {
+  const SystemTrustStore store = system_trust_store();
+  if (!store.found()) {
+    what = "the built-in default paths";
+    ctx.set_default_verify_paths(ec);
+    return;
+  }
+  if (!store.file.empty()) {
+    what = store.file;
+    ctx.load_verify_file(store.file, ec);
+    if (ec) return;
+  }
+  if (!store.dir.empty()) {
+    what = store.dir;
+    ctx.add_verify_path(store.dir, ec);
+  }
+}
 
 bool is_ip_address(const std::string& host) {
   boost::system::error_code ec;
@@ -55,9 +151,11 @@ Result<std::shared_ptr<ssl::context>> make_client_tls_context(const Endpoint& en
                       "cannot load CA file " + *endpoint.ca_file + ": " + ec.message()};
     }
   } else {
-    ctx->set_default_verify_paths(ec);
+    std::string what;
+    use_system_trust_store(*ctx, ec, what);
     if (ec) {
-      return ApiError{ErrorReason::tls, "cannot load the system trust store: " + ec.message()};
+      return ApiError{ErrorReason::tls,
+                      "cannot load the system trust store " + what + ": " + ec.message()};
     }
   }
   return ctx;

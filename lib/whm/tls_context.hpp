@@ -4,14 +4,47 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/verify_context.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "whm/endpoint.hpp"
 #include "whm/errors.hpp"
 
 namespace wte::whm {
+
+// The host's own CA certificates, found at run time: a static OpenSSL only knows the folder
+// of the distribution it was built on (Debian's /usr/lib/ssl), which RHEL-family systems
+// lack, so the places the distributions use are looked up here. OpenSSL's SSL_CERT_FILE and
+// SSL_CERT_DIR win when set.
+struct SystemTrustStore {
+  std::string file;     // a PEM bundle, or empty
+  std::string dir;      // hashed certificate folder(s), ":"-separated, or empty
+  std::string origin;   // where it came from: "SSL_CERT_FILE", "Debian/Ubuntu", ...
+  std::string problem;  // when nothing usable was found: why, for the log
+  bool found() const { return !file.empty() || !dir.empty(); }
+};
+
+// Pure: the store to use given $SSL_CERT_FILE and $SSL_CERT_DIR (empty when unset) and
+// predicates telling whether a path is a regular file (a symlink to one counts) or a folder.
+// The distributions' bundle files are tried first (Debian/Ubuntu, RHEL family, SUSE, others),
+// then their hashed folders.
+SystemTrustStore find_system_trust_store(std::string_view ssl_cert_file,
+                                         std::string_view ssl_cert_dir,
+                                         const std::function<bool(const std::string&)>& is_file,
+                                         const std::function<bool(const std::string&)>& is_dir);
+// The same on this process's environment and file system.
+SystemTrustStore system_trust_store();
+
+// One line for the log at start: which store, or that there is none and what follows.
+std::string describe_trust_store(const SystemTrustStore& store);
+
+// Loads the system store into a context; without one, OpenSSL's built-in default paths
+// (which may still work where the binary was built). The error names the file.
+void use_system_trust_store(boost::asio::ssl::context& ctx, boost::system::error_code& ec,
+                            std::string& what);
 
 // A tls error naming the CA file and OpenSSL's reason when the file cannot be used.
 Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks the install rules: `cmake --install BUILD_DIR --prefix /usr` into a temporary
-DESTDIR must put the binary, the units and the examples where the package expects them, and
-nothing outside the prefix.
+DESTDIR must put the binary, the units and the examples where the packages put them, the
+config in /etc/whm_transfer_exporter (and keep an edited one on the next install), and
+nothing else outside the prefix; with another prefix, the config goes to PREFIX/etc.
 
   check_install.py BUILD_DIR
 """
@@ -12,16 +13,23 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ops_common import Checker, fail, need_tool, run  # noqa: E402
 
+DOC = "usr/share/doc/whm-transfer-exporter"
+CONFIG = "etc/whm_transfer_exporter/config.yml"
 EXPECTED = (
     "usr/bin/whm_transfer_exporter",
     "usr/lib/systemd/system/whm_transfer_exporter.service",
     "usr/lib/systemd/system/whm_transfer_exporter@.service",
-    "usr/share/doc/whm_transfer_exporter/examples/systemd/remote-only.conf",
-    "usr/share/doc/whm_transfer_exporter/examples/prometheus/alerts.yml",
-    "usr/share/doc/whm_transfer_exporter/examples/prometheus/scrape.yml",
-    "usr/share/doc/whm_transfer_exporter/examples/prometheus/alertmanager.yml",
-    "usr/share/doc/whm_transfer_exporter/examples/grafana/whm-transfers.json",
-    "usr/share/doc/whm_transfer_exporter/examples/grafana/alert-rules.yml",
+    f"{DOC}/README.md",
+    f"{DOC}/LICENSE",
+    f"{DOC}/examples/whm_transfer_exporter.example.yml",
+    f"{DOC}/examples/systemd/remote-only.conf",
+    f"{DOC}/examples/container/whm_transfer_exporter.container",
+    f"{DOC}/examples/prometheus/alerts.yml",
+    f"{DOC}/examples/prometheus/scrape.yml",
+    f"{DOC}/examples/prometheus/alertmanager.yml",
+    f"{DOC}/examples/grafana/alert-rules.yml",
+    f"{DOC}/examples/grafana/whm-transfers.json",
+    CONFIG,
 )
 
 
@@ -42,7 +50,18 @@ def main(argv):
         outside = sorted(os.path.relpath(os.path.join(d, f), dest)
                          for d, _, files in os.walk(dest) for f in files
                          if not os.path.relpath(os.path.join(d, f), dest).startswith("usr/"))
-        c.expect(not outside, f"installed outside the prefix: {outside}")
+        c.expect(outside == [CONFIG], f"installed outside the prefix: {outside}")
+        # The config is the administrator's once installed: a second install keeps it.
+        with open(os.path.join(dest, CONFIG), "a", encoding="utf-8") as f:
+            f.write("# edited\n")
+        r = run([cmake, "--install", argv[0], "--prefix", "/usr"], env=env)
+        with open(os.path.join(dest, CONFIG), encoding="utf-8") as f:
+            c.expect(f.read().endswith("# edited\n"), "a second install replaced the config")
+    with tempfile.TemporaryDirectory() as dest:
+        r = run([cmake, "--install", argv[0], "--prefix", os.path.join(dest, "opt")])
+        c.expect(r.returncode == 0, f"cmake --install --prefix DIR exited {r.returncode}")
+        c.expect(os.path.isfile(os.path.join(dest, "opt", CONFIG)),
+                 "with a prefix other than /usr, the config is not in PREFIX/etc")
     return c.finish()
 
 

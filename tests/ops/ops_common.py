@@ -28,12 +28,19 @@ class Checker:
 
     def __init__(self):
         self.failures = []
+        self._reported = 0
 
     def expect(self, ok, message):
         if not ok:
             self.failures.append(message)
             print(f"  not ok: {message}", file=sys.stderr, flush=True)
         return ok
+
+    def report(self, done):
+        """Prints what was checked, as passed or as failed since the last report."""
+        failed = len(self.failures) - self._reported
+        self._reported = len(self.failures)
+        print(f"{done}: {'ok' if failed == 0 else f'{failed} check(s) failed'}", flush=True)
 
     def finish(self):
         if self.failures:
