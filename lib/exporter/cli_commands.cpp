@@ -14,6 +14,8 @@
 #include "config/loader.hpp"
 #include "config/token.hpp"
 #include "exporter/http_fetch.hpp"
+#include "text/bounded_json.hpp"
+#include "text/utf8.hpp"
 
 namespace wte::exporter {
 
@@ -68,7 +70,38 @@ std::optional<Args> split_args(std::span<const std::string> args,
   return a;
 }
 
+// A string from the server, fit for a terminal: no control characters (escape sequences),
+// at most `max_bytes`.
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out = text::bounded_utf8(text, max_bytes);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = ' ';
+  }
+  return out;
+}
+
+std::string string_field(const rapidjson::Value& object, const char* name) {
+  const auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || !it->value.IsString()) return "-";
+  return printable({it->value.GetString(), it->value.GetStringLength()}, 200);
+}
+
 }  // namespace
+
+std::optional<std::vector<ListedSession>> parse_sessions_list(std::string_view body) {
+  rapidjson::Document d;  // bounded depth: a hostile or broken server cannot crash us
+  if (!text::parse_json(d, body.data(), body.size()).ok() || !d.IsObject()) return std::nullopt;
+  const auto sessions = d.FindMember("sessions");
+  if (sessions == d.MemberEnd() || !sessions->value.IsArray()) return std::nullopt;
+  std::vector<ListedSession> out;
+  for (const auto& s : sessions->value.GetArray()) {
+    if (!s.IsObject()) return std::nullopt;
+    out.push_back(
+        {string_field(s, "host"), string_field(s, "session_id"), string_field(s, "state")});
+  }
+  return out;
+}
 
 int run_check_config(std::span<const std::string> all, std::ostream& out, std::ostream& err) {
   // `check-config FILE` and `check-config --config FILE` both work.
@@ -166,23 +199,21 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     return 2;
   }
   if (resp.status / 100 != 2) {
-    err << "whm_transfer_exporter sessions: HTTP " << resp.status << ": " << resp.body << "\n";
+    err << "whm_transfer_exporter sessions: HTTP " << resp.status << ": "
+        << printable(resp.body, 500) << "\n";
     return 1;
   }
   if (verb != "list") {
     out << (verb == "add" ? "registered " : "removed ") << host << " " << id << "\n";
     return 0;
   }
-  rapidjson::Document d;
-  d.Parse(resp.body.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("sessions") || !d["sessions"].IsArray()) {
-    err << "whm_transfer_exporter sessions: unexpected answer from " << req.url << "\n";
+  const auto sessions = parse_sessions_list(resp.body);
+  if (!sessions) {
+    err << "whm_transfer_exporter sessions: unexpected answer from " << printable(req.url, 200)
+        << "\n";
     return 2;
   }
-  for (const auto& s : d["sessions"].GetArray()) {
-    out << s["host"].GetString() << "\t" << s["session_id"].GetString() << "\t"
-        << s["state"].GetString() << "\n";
-  }
+  for (const auto& s : *sessions) out << s.host << "\t" << s.session_id << "\t" << s.state << "\n";
   return 0;
 }
 
