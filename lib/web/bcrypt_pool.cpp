@@ -1,5 +1,8 @@
 #include "web/bcrypt_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <thread>
@@ -9,6 +12,13 @@
 namespace wte::web {
 
 namespace {
+// The checks run at the lowest priority (nice 19, this thread only): a flood of wrong
+// passwords then only takes CPU that the event loop, the polls and the rest of the machine
+// leave idle. Cheap enough to ask for at every check, so no thread state is kept.
+void yield_to_everything_else() {
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+}
+
 std::size_t default_threads() {
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   return std::clamp<std::size_t>(cores / 2, 1, 4);
@@ -28,6 +38,7 @@ void BcryptPool::check(std::string password, std::string hash,
   if (!pool_) return;
   boost::asio::post(*pool_, [password = std::move(password), hash = std::move(hash),
                              executor = std::move(executor), done = std::move(done)]() mutable {
+    yield_to_everything_else();
     const bool matched = bcrypt_matches(password, hash);
     // `done` moves on to the executor's thread: nothing it holds is released on this one.
     boost::asio::post(executor, [done = std::move(done), matched]() { done(matched); });

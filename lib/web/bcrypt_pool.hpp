@@ -1,8 +1,9 @@
 #pragma once
 // bcrypt checks off the event loop. A bcrypt of cost 10 costs ~50 ms of a core: run on the
 // loop, 8 clients sending wrong passwords held every scrape and every WHM poll behind them
-// for seconds. Here a few worker threads owned by the server run them, and each result is
-// posted back to the caller's executor; the loop only waits for the answer.
+// for seconds. Here a few worker threads owned by the server run them, at the lowest CPU
+// priority, and each result is posted back to the caller's executor; the loop only waits
+// for the answer.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstddef>
