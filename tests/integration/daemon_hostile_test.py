@@ -572,5 +572,44 @@ class PendingRegistrationTest(unittest.TestCase):
                                 limit="sessions_per_host") or 0, 0)
 
 
+class PendingLockedDatabaseTest(unittest.TestCase):
+    """A database locked by cPanel (rollback mode, an exclusive transaction) for many polls:
+    every poll's read waits up to its busy timeout, which must never be the event loop's
+    wait. Needs LocalSource to use SessionDatabase::read_async. WTE_HOSTILE_PENDING=1."""
+
+    def setUp(self):
+        if not os.environ.get("WTE_HOSTILE_PENDING"):
+            self.skipTest("pending the exporter's wiring (issue 15); WTE_HOSTILE_PENDING=1 runs it")
+        self.work = new_workdir()
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def test_healthy_answers_within_50ms_while_the_database_is_locked(self):
+        tree = os.path.join(self.work, "transfer_sessions")
+        make_wal_tree(tree)
+        db = sqlite3.connect(os.path.join(tree, "whmxfer.sqlite"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=DELETE")  # rollback mode: a writer locks readers out
+        config = os.path.join(self.work, "config.yml")
+        with open(config, "w") as f:
+            f.write(f"listen_address: 127.0.0.1:0\nstate_directory: {self.work}/state\n"
+                    f"local:\n  enabled: true\n  path: {tree}\n  poll_interval: 1s\n")
+        exporter = Exporter(self.work, config)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+            slowest = 0.0
+            end = time.monotonic() + 6  # six polls, each waiting for the lock
+            while time.monotonic() < end:
+                start = time.monotonic()
+                self.assertEqual(exporter.get("/-/healthy")[0], 200)
+                slowest = max(slowest, time.monotonic() - start)
+                time.sleep(0.02)
+            db.execute("COMMIT")
+            self.assertLess(slowest, 0.05 * BUILD_SLOWDOWN)
+        finally:
+            db.close()
+            exporter.stop()
+
+
 if __name__ == "__main__":
     unittest.main()
