@@ -365,7 +365,9 @@ void check_unrequested_answer_is_never_read(Fixture& f, std::chrono::millisecond
   });
   WhmClient client(f.io, f.endpoint(srv->port()));
   for (int round = 0; round < 3; ++round) {
-    for (const auto& [id, state] : sessions) {
+    for (const auto& session : sessions) {
+      const std::string& id = session.first;  // no structured binding: CAPTURE captures it
+      const std::string& state = session.second;
       auto out = f.get_state(client, id);
       REQUIRE(f.run_until([&] { return out->done(); }));
       CAPTURE(id);
