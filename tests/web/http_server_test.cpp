@@ -593,7 +593,11 @@ TEST_CASE("at the limit, a connection whose answer is not read is evicted for a 
     stuck.push_back(non_reader(server.port(), 400));
     REQUIRE(stuck.back());
   }
-  std::this_thread::sleep_for(600ms);  // their writes stall (40 MB asked, a few MB buffered)
+  // Their writes stall (40 MB asked, a few MB buffered): no answer is served for a while.
+  for (int before = -1, i = 0; i < 100 && served->load() != before; ++i) {
+    before = served->load();
+    std::this_thread::sleep_for(500ms);
+  }
   const auto start = Clock::now();
   Client real;
   REQUIRE(real.connect(server.port()));
