@@ -406,7 +406,9 @@ class WrkFlood:
 
 
 class NonReaders:
-    """Clients that send 200 pipelined requests and never read an answer, each on a thread."""
+    """Clients that send 200 pipelined requests for /metrics (large, and already served from
+    the render cache: what is tested is the writes that never finish, not rendering) and
+    never read an answer, each on a thread."""
 
     def __init__(self, port, count):
         self.port = port
@@ -423,7 +425,8 @@ class NonReaders:
 
     def _run(self):
         auth = basic(WEB_USER, WEB_PASSWORD)
-        burst = (f"GET / HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n" * 200).encode()
+        burst = (f"GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n"
+                 * 200).encode()
         while not self.stopping:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
