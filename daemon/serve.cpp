@@ -2,10 +2,15 @@
 // and systemd notifications. The work is in lib/exporter.
 #include "serve.hpp"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
 
@@ -128,9 +133,21 @@ std::optional<ServeArgs> parse(std::span<const std::string> args) {
   return a;
 }
 
+// The process holds WHM tokens (root credentials) and the API token in memory: a core file
+// would put them on disk, readable by whoever reads crash dumps. Not dumpable also keeps
+// other processes of the same user from reading our memory through /proc or ptrace.
+void forbid_core_dumps() {
+  const rlimit none{0, 0};
+  if (::setrlimit(RLIMIT_CORE, &none) != 0 || ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    std::cerr << "whm_transfer_exporter: warning: cannot disable core dumps: "
+              << std::strerror(errno) << "\n";
+  }
+}
+
 }  // namespace
 
 int run_serve(std::span<const std::string> args, const exporter::BuildInfo& build) {
+  forbid_core_dumps();
   const auto a = parse(args);
   if (!a) return 2;
   logging::Logger logger(std::cerr, logging::Level::info, a->log_format);
@@ -174,13 +191,17 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   exporter::Exporter exporter(io, logger, options, clock);
   exporter::SystemdNotifier notifier(io, logger);
 
+  // Signals are caught before anyone is told we are ready: a SIGHUP sent the moment systemd
+  // sees READY=1 must reload, not kill us with the default action (systemd counts that as a
+  // clean exit, so Restart=on-failure would not bring us back). One arriving while we start
+  // waits in the signal_set until the loop runs.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   if (const auto error = exporter.start(cfg); !error.empty()) {
     logger.error("cannot start", {{"error", error}});
     return 2;
   }
   notifier.ready();
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   bool stopping = false;
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int sig) {

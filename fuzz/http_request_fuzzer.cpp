@@ -57,7 +57,7 @@ void exercise(Fixture& f, Request request, bool head, unsigned version, bool kee
   (void)percent_decode(request.path);
   (void)percent_decode(request.query, true);
   if (!is_unauthenticated_path(request.path, f.exempt)) {
-    (void)check_basic_auth(request, f.users, f.cache);
+    (void)check_basic_auth(request, f.users, f.cache, AuthCache::Clock::time_point{});
   }
   Response response;
   bool answered = false;

@@ -57,7 +57,7 @@ TokenLoadResult read_token_file(const std::string& path, const std::string& what
     return failure(what + " has mode " + octal_mode(st.st_mode) +
                    ", so group or others can read or write it; a WHM token is a root "
                    "credential: run `chmod 600 " +
-                   path +
+                   (looks_like_secret(path) ? std::string("FILE") : path) +
                    "` (or set allow_insecure_token_permissions: true where the platform "
                    "cannot, e.g. some container secret mounts)");
   }
@@ -122,7 +122,8 @@ TokenLoadResult load_token_unlocated(const TokenSource& source, const TokenEnvir
         return failure(what +
                        " needs $CREDENTIALS_DIRECTORY, which is not set; run under "
                        "systemd with LoadCredential=" +
-                       source.name + ":/path/to/token");
+                       (looks_like_secret(source.name) ? std::string("NAME") : source.name) +
+                       ":/path/to/token");
       }
       if (source.name.empty() || source.name.find('/') != std::string::npos || source.name == "." ||
           source.name == "..") {
@@ -177,14 +178,43 @@ TokenEnvironment TokenEnvironment::process() {
   });
 }
 
+bool looks_like_secret(std::string_view value) noexcept {
+  constexpr std::size_t kShortestSecret = 16;
+  std::size_t run = 0;
+  bool letter = false;
+  bool digit = false;
+  for (const char c : value) {
+    const bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool is_digit = c >= '0' && c <= '9';
+    if (!is_letter && !is_digit) {
+      run = 0;
+      letter = digit = false;
+      continue;
+    }
+    ++run;
+    letter = letter || is_letter;
+    digit = digit || is_digit;
+    if (run >= kShortestSecret && letter && digit) return true;
+  }
+  return false;
+}
+
 std::string describe(const TokenSource& source) {
+  const bool secret_like = looks_like_secret(source.name);
   switch (source.kind) {
-    case TokenSource::Kind::file:
-      return "token file " + source.name;
+    case TokenSource::Kind::file: {
+      const bool path_like = source.name.find_first_of("/.") != std::string::npos;
+      if (path_like && !secret_like) return "token file " + source.name;
+      return std::string("the token file named in the config (its name is not shown: it looks ") +
+             (secret_like ? "like a token, not a path" : "like no path") + ")";
+    }
     case TokenSource::Kind::env:
-      return "environment variable " + source.name;
+      if (!secret_like) return "environment variable " + source.name;
+      return "the environment variable named in the config (its name is not shown: it looks "
+             "like a token, not a variable name)";
     case TokenSource::Kind::credential:
-      return "credential " + source.name;
+      if (!secret_like) return "credential " + source.name;
+      return "the credential named in the config (its name is not shown: it looks like a token)";
   }
   return "token source";
 }

@@ -71,7 +71,16 @@ TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& en
 // a token file.
 TokenLoadResult load_secret_file(const std::string& path, bool allow_insecure_permissions);
 
-// "token file /x", "environment variable X", "credential X": for messages.
+// "token file /x", "environment variable X", "credential X": for messages. A name that
+// looks like a token (someone pasted the token where its file or variable belongs) is not
+// shown: "the token file named in the config (not shown: ...)"; nor is a file name that
+// does not look like a path.
 std::string describe(const TokenSource& source);
+
+// True if `value` may be a secret rather than a name: it holds a run of 16 or more letters
+// and digits, both present (WHM tokens are 32 of [A-Z0-9]). Paths, variable and credential
+// names are made of shorter words (whm1.token, WHM_TOKEN_HOST1); a false alarm only hides
+// a name from a message.
+bool looks_like_secret(std::string_view value) noexcept;
 
 }  // namespace wte::config

@@ -4,6 +4,7 @@
 
 #include "config/duration.hpp"
 #include "config/key_suggest.hpp"
+#include "config/token.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::config {
@@ -44,6 +45,9 @@ std::string_view describe(const YAML::Node& node) {
 }
 
 std::string quoted(std::string_view value) {
+  // A token pasted into the wrong key (a URL, a file name) must not come back in an error,
+  // which check-config and serve print and logs keep.
+  if (looks_like_secret(value)) return "(value not shown: it looks like a token)";
   return '"' + text::bounded_utf8(value, 80) + '"';
 }
 

@@ -18,6 +18,8 @@
 #include "exporter/http_fetch.hpp"
 #include "exporter/prepared_config.hpp"
 #include "exporter/source_factory.hpp"
+#include "text/bounded_json.hpp"
+#include "text/utf8.hpp"
 
 namespace wte::exporter {
 
@@ -128,7 +130,40 @@ std::string status_text(unsigned status) {
   return text;
 }
 
+// A string from the server, fit for a terminal: no control characters (escape sequences),
+// at most `max_bytes`.
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out = text::bounded_utf8(text, max_bytes);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = ' ';
+  }
+  return out;
+}
+
+// A field of the answer as text; a missing or non-string one (a state not known yet is
+// null) is "unknown".
+std::string string_field(const rapidjson::Value& object, const char* name) {
+  const auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || !it->value.IsString()) return "unknown";
+  return printable({it->value.GetString(), it->value.GetStringLength()}, 200);
+}
+
 }  // namespace
+
+std::optional<std::vector<ListedSession>> parse_sessions_list(std::string_view body) {
+  rapidjson::Document d;  // bounded depth: a hostile or broken server cannot crash us
+  if (!text::parse_json(d, body.data(), body.size()).ok() || !d.IsObject()) return std::nullopt;
+  const auto sessions = d.FindMember("sessions");
+  if (sessions == d.MemberEnd() || !sessions->value.IsArray()) return std::nullopt;
+  std::vector<ListedSession> out;
+  for (const auto& s : sessions->value.GetArray()) {
+    if (!s.IsObject()) return std::nullopt;
+    out.push_back(
+        {string_field(s, "host"), string_field(s, "session_id"), string_field(s, "state")});
+  }
+  return out;
+}
 
 int run_check_config(std::span<const std::string> all, std::ostream& out, std::ostream& err) {
   // `check-config FILE`, `--config.file FILE`, `--config.file=FILE` (and `--config`).
@@ -233,31 +268,21 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     return 2;
   }
   if (resp.status / 100 != 2) {
-    err << "whm_transfer_exporter sessions: " << status_text(resp.status) << ": " << resp.body
-        << "\n";
+    err << "whm_transfer_exporter sessions: " << status_text(resp.status) << ": "
+        << printable(resp.body, 500) << "\n";
     return 1;
   }
   if (verb != "list") {
     out << (verb == "add" ? "registered " : "removed ") << host << " " << id << "\n";
     return 0;
   }
-  rapidjson::Document d;
-  d.Parse(resp.body.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("sessions") || !d["sessions"].IsArray()) {
-    err << "whm_transfer_exporter sessions: unexpected answer from " << req.url << "\n";
+  const auto sessions = parse_sessions_list(resp.body);
+  if (!sessions) {
+    err << "whm_transfer_exporter sessions: unexpected answer from " << printable(req.url, 200)
+        << "\n";
     return 2;
   }
-  // Whatever the answer holds, never trust its shape: a missing or non-string field (a state
-  // not known yet is null) is printed as "unknown".
-  const auto text = [](const rapidjson::Value& o, const char* name) -> std::string_view {
-    if (!o.IsObject()) return "unknown";
-    const auto it = o.FindMember(name);
-    if (it == o.MemberEnd() || !it->value.IsString()) return "unknown";
-    return {it->value.GetString(), it->value.GetStringLength()};
-  };
-  for (const auto& s : d["sessions"].GetArray()) {
-    out << text(s, "host") << "\t" << text(s, "session_id") << "\t" << text(s, "state") << "\n";
-  }
+  for (const auto& s : *sessions) out << s.host << "\t" << s.session_id << "\t" << s.state << "\n";
   return 0;
 }
 

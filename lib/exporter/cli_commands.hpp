@@ -2,8 +2,11 @@
 // The subcommands other than `serve` and `progress`: each returns the exit status
 // (0 ok, 1 the checked thing is bad/failed, 2 usage or I/O error).
 #include <iosfwd>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace wte::exporter {
 
@@ -20,6 +23,16 @@ int run_check_config(std::span<const std::string> args, std::ostream& out, std::
 // The API token comes from --token-file or $WHM_TRANSFER_EXPORTER_API_TOKEN, never from
 // the command line.
 int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+
+// One row of `sessions list`: the fields as printable text ("unknown" when absent or not a string).
+struct ListedSession {
+  std::string host;
+  std::string session_id;
+  std::string state;
+};
+// The sessions of a GET /api/v1/sessions answer; nullopt if it is not that document (any
+// JSON, however deep or odd, ends here as a value).
+std::optional<std::vector<ListedSession>> parse_sessions_list(std::string_view body);
 
 // healthcheck [--url URL] [--ca-file FILE] [--insecure] [--basic-auth-file FILE]: exits 0
 // if GET URL (default http://127.0.0.1:9923/-/healthy) answers 200. For container

@@ -258,14 +258,15 @@ web::Response Exporter::metrics_response(const web::Request& request) {
   r.content_type = std::string(metrics::content_type(exposition.format));
   r.headers.emplace_back("Vary", std::string(metrics::kVary));
   if (exposition.gzip) r.headers.emplace_back("Content-Encoding", "gzip");
-  if (const std::string* body = render_cache_.fresh(clock_.monotonic_now(), exposition.slot())) {
+  if (const std::string* body = render_cache_.fresh(exposition.cache_key(), clock_.monotonic_now())) {
     r.body = *body;
     return r;
   }
   const auto started = clock_.monotonic_now();
   const metrics::ProcessCollector process;  // process_*, read from /proc/self
   std::string body = metrics::render_metrics({collector_.get(), &metrics_, &process}, exposition);
-  r.body = render_cache_.store(std::move(body), started, clock_.monotonic_now(), exposition.slot());
+  r.body = render_cache_.store(exposition.cache_key(), std::move(body), started,
+                              clock_.monotonic_now());
   return r;
 }
 

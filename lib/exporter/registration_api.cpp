@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "text/bounded_json.hpp"
 #include "whm/session_id.hpp"
 
 namespace wte::exporter {
@@ -55,9 +56,10 @@ bool has_bearer_token(const web::Request& request, std::string_view token) noexc
 }
 
 ParsedRegistration parse_register_body(std::string_view body) {
-  rapidjson::Document d;
-  d.Parse(body.data(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return bad_request("body must be a JSON object");
+  rapidjson::Document d;  // bounded depth: a deeply nested body is a 400, not a crash
+  if (!text::parse_json(d, body.data(), body.size()).ok() || !d.IsObject()) {
+    return bad_request("body must be a JSON object");
+  }
   const auto host = d.FindMember("host");
   const auto id = d.FindMember("session_id");
   if (host == d.MemberEnd() || !host->value.IsString() || id == d.MemberEnd() ||

@@ -1,10 +1,20 @@
 #include "local/session_database.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <array>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cerrno>
 #include <charconv>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <thread>
+#include <vector>
 
 #include "local/sqlite_handle.hpp"
 #include "log/session_state.hpp"
@@ -153,35 +163,199 @@ std::string read_only_uri(const std::filesystem::path& file) {
   return uri + "?mode=ro";
 }
 
-SessionDatabase::SessionDatabase(std::filesystem::path dir, std::chrono::milliseconds busy_timeout)
-    : file_(std::move(dir) / kDatabaseFile), busy_timeout_(busy_timeout) {}
+namespace {
 
-DatabaseRead SessionDatabase::read() const {
-  // SQLite would report a missing file as a generic "unable to open": say it plainly.
-  struct stat st {};
-  if (::stat(file_.c_str(), &st) != 0) {
-    const int err = errno;
-    if (err == ENOENT)
-      return failure(DatabaseErrorKind::missing, file_.string() + " does not exist");
-    return failure(DatabaseErrorKind::unreadable, file_.string() + ": " + std::strerror(err));
+constexpr std::size_t kWalHeaderBytes = 32;
+constexpr int kCopyAttempts = 3;
+
+// The database file opened through SQLite's own VFS, read-only: its xLock takes a reader's
+// SHARED lock exactly as SQLite does (through PENDING, so a stream of readers cannot starve
+// cPanel's writer), and its bookkeeping of this process's POSIX locks means our closing the
+// file never drops a lock another connection of the process holds (a plain close() would).
+class VfsFile {
+ public:
+  explicit VfsFile(const std::filesystem::path& file)
+      : path_(std::filesystem::absolute(file).string()),
+        vfs_(sqlite3_vfs_find(nullptr)),
+        storage_(vfs_ != nullptr
+                     ? (static_cast<std::size_t>(vfs_->szOsFile) + sizeof(std::max_align_t) - 1) /
+                           sizeof(std::max_align_t)
+                     : 0) {
+    if (vfs_ == nullptr) return;
+    int out_flags = 0;
+    rc_ = vfs_->xOpen(vfs_, path_.c_str(), file_(), SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB,
+                      &out_flags);
   }
+  ~VfsFile() {
+    if (vfs_ == nullptr || file_()->pMethods == nullptr) return;
+    if (locked_) file_()->pMethods->xUnlock(file_(), SQLITE_LOCK_NONE);
+    file_()->pMethods->xClose(file_());
+  }
+  VfsFile(const VfsFile&) = delete;
+  VfsFile& operator=(const VfsFile&) = delete;
+
+  bool open() const noexcept { return vfs_ != nullptr && rc_ == SQLITE_OK; }
+  int error() const noexcept { return vfs_ == nullptr ? SQLITE_ERROR : rc_; }
+
+  // SQLITE_OK, SQLITE_BUSY (a writer holds it) or an error.
+  int lock_shared() {
+    const int rc = file_()->pMethods->xLock(file_(), SQLITE_LOCK_SHARED);
+    locked_ = rc == SQLITE_OK;
+    return rc;
+  }
+
+  // Copies the whole file into `to`. "" or what went wrong.
+  std::string copy_to(const std::filesystem::path& to) {
+    sqlite3_int64 size = 0;
+    if (file_()->pMethods->xFileSize(file_(), &size) != SQLITE_OK) return "cannot get its size";
+    std::ofstream out(to, std::ios::binary | std::ios::trunc);
+    std::vector<char> buffer(64 * 1024);
+    for (sqlite3_int64 at = 0; at < size;) {
+      const int n = static_cast<int>(std::min<sqlite3_int64>(size - at, 64 * 1024));
+      if (file_()->pMethods->xRead(file_(), buffer.data(), n, at) != SQLITE_OK) {
+        return "cannot read it at byte " + std::to_string(at);
+      }
+      out.write(buffer.data(), n);
+      at += n;
+    }
+    out.close();
+    return out ? "" : "cannot write " + to.string();
+  }
+
+ private:
+  sqlite3_file* file_() { return reinterpret_cast<sqlite3_file*>(storage_.data()); }
+
+  std::string path_;  // SQLite keeps a pointer to it while the file is open
+  sqlite3_vfs* vfs_;
+  std::vector<std::max_align_t> storage_;  // the VFS's file object (szOsFile bytes, aligned)
+  int rc_ = SQLITE_ERROR;
+  bool locked_ = false;
+};
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Fd open_read_only(const std::filesystem::path& file) {
+  return Fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
+}
+
+// Copies `from` (open) into a new file `to`. "" or the OS's reason.
+std::string copy_into(int from, const std::filesystem::path& to) {
+  const Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (out.get() < 0) return "cannot create " + to.string() + ": " + std::strerror(errno);
+  std::array<char, 64 * 1024> buffer{};
+  for (off_t at = 0;;) {
+    const ssize_t n = ::pread(from, buffer.data(), buffer.size(), at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::string("cannot read: ") + std::strerror(errno);
+    if (n == 0) return "";
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w =
+          ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return "cannot write " + to.string() + ": " + std::strerror(errno);
+      done += w;
+    }
+    at += n;
+  }
+}
+
+// The first 32 bytes of a -wal (magic, checkpoint sequence, salts, checksums); nullopt when
+// there is no WAL, or nothing in it yet.
+std::optional<std::array<char, kWalHeaderBytes>> wal_header(const std::filesystem::path& file) {
+  const Fd fd = open_read_only(file);
+  if (fd.get() < 0) return std::nullopt;
+  std::array<char, kWalHeaderBytes> header{};
+  if (::pread(fd.get(), header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+    return std::nullopt;
+  }
+  return header;
+}
+
+// A folder of our own, removed with everything in it when the read is over.
+class PrivateFolder {
+ public:
+  explicit PrivateFolder(const std::filesystem::path& parent) {
+    std::string pattern = (parent / "whm_transfer_exporter-db-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~PrivateFolder() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  PrivateFolder(const PrivateFolder&) = delete;
+  PrivateFolder& operator=(const PrivateFolder&) = delete;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+enum class CopyOutcome { copied, locked, changing, failed };
+
+// One attempt at a consistent copy of `file` (+ -journal, -wal) into `into`.
+CopyOutcome copy_snapshot(const std::filesystem::path& file, const std::filesystem::path& into,
+                          std::chrono::steady_clock::time_point lock_deadline, std::string& error) {
+  VfsFile db(file);
+  if (!db.open()) {
+    error = file.string() + ": " + sqlite3_errstr(db.error());
+    return CopyOutcome::failed;
+  }
+  for (int rc = db.lock_shared(); rc != SQLITE_OK; rc = db.lock_shared()) {
+    if ((rc & 0xff) != SQLITE_BUSY) {
+      error = file.string() + ": cannot lock it: " + sqlite3_errstr(rc);
+      return CopyOutcome::failed;
+    }
+    if (std::chrono::steady_clock::now() >= lock_deadline) return CopyOutcome::locked;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::filesystem::path copy = into / kDatabaseFile;
+  const auto wal_before = wal_header(file.string() + "-wal");
+  if (error = db.copy_to(copy); !error.empty()) {
+    error = file.string() + ": " + error;
+    return CopyOutcome::failed;
+  }
+  // Plain descriptors are fine for these: SQLite holds no POSIX lock on them.
+  for (const char* suffix : {"-journal", "-wal"}) {
+    const Fd side = open_read_only(file.string() + suffix);
+    if (side.get() < 0) continue;  // none: nothing to copy
+    if (error = copy_into(side.get(), copy.string() + suffix); !error.empty()) {
+      return CopyOutcome::failed;
+    }
+  }
+  return wal_header(copy.string() + "-wal") == wal_before ? CopyOutcome::copied
+                                                          : CopyOutcome::changing;
+}
+
+DatabaseRead query(const std::filesystem::path& original, const std::filesystem::path& copy) {
   sqlite3* raw = nullptr;
-  const int open_rc = sqlite3_open_v2(read_only_uri(file_).c_str(), &raw,
-                                      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+  // Our own copy: SQLite may recover its WAL or journal and make its -shm, in our folder.
+  const int open_rc =
+      sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
   const SqliteDb db(raw);  // sqlite3_open_v2 may hand back a handle even when it fails
-  if (open_rc != SQLITE_OK) return sqlite_failure(file_, db.get(), open_rc);
-  sqlite3_busy_timeout(db.get(), static_cast<int>(busy_timeout_.count()));
+  if (open_rc != SQLITE_OK) return sqlite_failure(original, db.get(), open_rc);
 
   sqlite3_stmt* raw_stmt = nullptr;
   const int prep_rc = sqlite3_prepare_v2(db.get(), kSelect, -1, &raw_stmt, nullptr);
   const SqliteStatement stmt(raw_stmt);
-  if (prep_rc != SQLITE_OK) return sqlite_failure(file_, db.get(), prep_rc);
+  if (prep_rc != SQLITE_OK) return sqlite_failure(original, db.get(), prep_rc);
 
   DatabaseRead result;
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return sqlite_failure(file_, db.get(), rc);
+    if (rc != SQLITE_ROW) return sqlite_failure(original, db.get(), rc);
     SessionRow row = row_of(stmt.get());
     if (is_session_id(row.id)) {
       result.rows.push_back(std::move(row));
@@ -190,6 +364,83 @@ DatabaseRead SessionDatabase::read() const {
     }
   }
   return result;
+}
+
+DatabaseRead read_database(const std::filesystem::path& file,
+                           std::chrono::milliseconds busy_timeout,
+                           const std::filesystem::path& scratch) {
+  // SQLite would report a missing file as a generic "unable to open": say it plainly.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT)
+      return failure(DatabaseErrorKind::missing, file.string() + " does not exist");
+    return failure(DatabaseErrorKind::unreadable, file.string() + ": " + std::strerror(err));
+  }
+  std::error_code ec;
+  const std::filesystem::path parent =
+      scratch.empty() ? std::filesystem::temp_directory_path(ec) : scratch;
+  const auto lock_deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (int attempt = 0; attempt < kCopyAttempts; ++attempt) {
+    const PrivateFolder folder(parent);
+    if (folder.path().empty()) {
+      return failure(DatabaseErrorKind::unreadable,
+                     file.string() + ": cannot make a private folder in " + parent.string() +
+                         " to read a copy: " + std::strerror(errno));
+    }
+    std::string error;
+    switch (copy_snapshot(file, folder.path(), lock_deadline, error)) {
+      case CopyOutcome::copied:
+        return query(file, folder.path() / kDatabaseFile);
+      case CopyOutcome::locked:
+        return failure(
+            DatabaseErrorKind::locked,
+            file.string() + ": database is locked (still locked after the busy timeout)");
+      case CopyOutcome::failed:
+        return failure(DatabaseErrorKind::unreadable, error);
+      case CopyOutcome::changing:
+        break;  // a WAL restart while we copied: again
+    }
+  }
+  return failure(DatabaseErrorKind::locked,
+                 file.string() + ": database is locked (its WAL restarted during every copy)");
+}
+
+}  // namespace
+
+struct SessionDatabase::Worker {
+  boost::asio::thread_pool pool{1};
+  ~Worker() {
+    pool.stop();
+    pool.join();
+  }
+};
+
+SessionDatabase::SessionDatabase(std::filesystem::path dir, std::chrono::milliseconds busy_timeout,
+                                 std::filesystem::path scratch)
+    : file_(std::move(dir) / kDatabaseFile),
+      busy_timeout_(busy_timeout),
+      scratch_(std::move(scratch)) {}
+
+DatabaseRead SessionDatabase::read() const {
+  return read_database(file_, busy_timeout_, scratch_);
+}
+
+void SessionDatabase::read_async(boost::asio::io_context& io,
+                                 std::function<void(DatabaseRead)> done) const {
+  if (!worker_) worker_ = std::make_shared<Worker>();
+  // The job holds the worker weakly: the last owner of this database, not a job, ends it
+  // (and never on its own thread).
+  boost::asio::post(worker_->pool,
+                    [file = file_, timeout = busy_timeout_, scratch = scratch_, io = &io,
+                     weak = std::weak_ptr<Worker>(worker_), done = std::move(done)]() mutable {
+                      DatabaseRead result = read_database(file, timeout, scratch);
+                      boost::asio::post(*io, [weak = std::move(weak), done = std::move(done),
+                                              result = std::move(result)]() mutable {
+                        if (weak.expired()) return;  // the database object is gone: nobody to tell
+                        done(std::move(result));
+                      });
+                    });
 }
 
 }  // namespace wte::local

@@ -16,13 +16,15 @@ struct Exposition {
   ExpositionFormat format = ExpositionFormat::text;
   bool gzip = false;
 
-  // 0..3, one per combination: responses are cached per slot.
-  std::size_t slot() const noexcept {
-    return (format == ExpositionFormat::openmetrics ? 2u : 0u) + (gzip ? 1u : 0u);
+  // One name per combination: each is rendered and cached as a page of its own.
+  std::string_view cache_key() const noexcept {
+    if (format == ExpositionFormat::openmetrics) {
+      return gzip ? "/metrics openmetrics gzip" : "/metrics openmetrics";
+    }
+    return gzip ? "/metrics text gzip" : "/metrics text";
   }
   friend bool operator==(const Exposition&, const Exposition&) = default;
 };
-inline constexpr std::size_t kExpositionSlots = 4;
 
 inline constexpr std::string_view kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 inline constexpr std::string_view kOpenMetricsContentType =

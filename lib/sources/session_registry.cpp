@@ -6,13 +6,18 @@
 #include <rapidjson/writer.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "text/bounded_json.hpp"
 #include "whm/session_id.hpp"
 
 namespace wte::sources {
@@ -40,13 +45,15 @@ std::string registrations_to_json(const std::set<Registration>& r) {
 
 std::set<Registration> registrations_from_json(std::string_view json) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("not a JSON object");
-  if (!d.HasMember("sessions") || !d["sessions"].IsArray()) {
+  if (!text::parse_json(d, json.data(), json.size()).ok() || !d.IsObject()) {
+    throw std::runtime_error("not a JSON object");
+  }
+  const auto sessions = d.FindMember("sessions");
+  if (sessions == d.MemberEnd() || !sessions->value.IsArray()) {
     throw std::runtime_error("\"sessions\" must be an array");
   }
   std::set<Registration> out;
-  for (const auto& s : d["sessions"].GetArray()) {
+  for (const auto& s : sessions->value.GetArray()) {
     if (!s.IsObject() || !s.HasMember("host") || !s["host"].IsString() ||
         !s.HasMember("session_id") || !s["session_id"].IsString()) {
       throw std::runtime_error("each session needs string \"host\" and \"session_id\"");
@@ -60,27 +67,103 @@ std::set<Registration> registrations_from_json(std::string_view json) {
   return out;
 }
 
-SessionRegistry::SessionRegistry(std::string path) : path_(std::move(path)) {}
+struct SessionRegistry::Shared {
+  SessionRegistry* owner;
+};
 
-std::string SessionRegistry::load() {
-  registrations_.clear();
+SessionRegistry::SessionRegistry(std::string path, RegistryLimits limits)
+    : path_(std::move(path)), limits_(limits), shared_(std::make_shared<Shared>(Shared{this})) {}
+
+SessionRegistry::SessionRegistry(boost::asio::io_context& io, std::string path,
+                                 RegistryLimits limits)
+    : SessionRegistry(std::move(path), limits) {
+  io_ = &io;
+  writer_ = std::make_unique<boost::asio::thread_pool>(1);
+}
+
+SessionRegistry::~SessionRegistry() {
+  writer_.reset();  // stops, and waits for a write in progress; its completion finds us gone
+  shared_.reset();
+}
+
+namespace {
+
+std::string utc_stamp(std::chrono::system_clock::time_point now) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// PATH.corrupt-STAMP, or PATH.corrupt-STAMP-N if that exists already.
+std::string aside_name(const std::string& path, std::chrono::system_clock::time_point now) {
+  const std::string base = path + ".corrupt-" + utc_stamp(now);
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec)) return "";
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) return path_ + ": cannot open for reading";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  try {
-    registrations_ = registrations_from_json(ss.str());
-  } catch (const std::exception& e) {
-    return path_ + ": " + e.what();
+  std::string name = base;
+  for (int n = 2; std::filesystem::exists(name, ec) && n < 1000; ++n) {
+    name = base + "-" + std::to_string(n);
   }
-  return "";
+  return name;
+}
+
+}  // namespace
+
+std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
+  registrations_.clear();
+  blocked_.reset();
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec) && !ec) return "";
+  std::string problem;
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) {
+    problem = "cannot open for reading";
+  } else {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    try {
+      registrations_ = registrations_from_json(ss.str());
+      return "";
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+  }
+  // Torn or unreadable: set it aside for a person to look at. The next registration would
+  // otherwise overwrite it, and every session it held would be lost for good.
+  registrations_.clear();
+  const std::string aside = aside_name(path_, now);
+  if (::rename(path_.c_str(), aside.c_str()) == 0) {
+    return path_ + ": " + problem + "; kept as " + aside + ", starting with no registered sessions";
+  }
+  blocked_ = path_ + " cannot be read (" + problem + ") nor renamed aside (" +
+             std::strerror(errno) + "); registrations are refused rather than overwrite it";
+  return *blocked_;
+}
+
+std::optional<std::string> SessionRegistry::refusal(const Registration& r,
+                                                    std::size_t configured_on_host) const {
+  if (!whm::is_valid_session_id(r.session_id)) {
+    return "invalid session id (allowed: [0-9A-Za-z_], 1 to 64 characters)";
+  }
+  const auto next = projected();
+  if (next.contains(r)) return std::nullopt;
+  if (next.size() >= limits_.max_sessions) {
+    return "too many registered sessions (limit " + std::to_string(limits_.max_sessions) + ")";
+  }
+  const auto on_host = static_cast<std::size_t>(std::count_if(
+      next.begin(), next.end(), [&](const Registration& x) { return x.host == r.host; }));
+  if (on_host + configured_on_host >= limits_.max_sessions_per_host) {
+    return "too many sessions for host " + r.host + " (limit " +
+           std::to_string(limits_.max_sessions_per_host) + ", limits.max_sessions_per_host)";
+  }
+  return std::nullopt;
 }
 
 std::string SessionRegistry::add(const Registration& r) {
-  if (!whm::is_valid_session_id(r.session_id)) return "invalid session id";
+  if (blocked_) return *blocked_;
   if (registrations_.contains(r)) return "";
+  if (auto refused = refusal(r, 0)) return *refused;
   auto next = registrations_;
   next.insert(r);
   if (auto err = save(next); !err.empty()) return err;
@@ -89,12 +172,97 @@ std::string SessionRegistry::add(const Registration& r) {
 }
 
 std::string SessionRegistry::remove(const Registration& r) {
+  if (blocked_) return *blocked_;
   if (!registrations_.contains(r)) return "";
   auto next = registrations_;
   next.erase(r);
   if (auto err = save(next); !err.empty()) return err;
   registrations_ = std::move(next);
   return "";
+}
+
+std::set<Registration> SessionRegistry::projected() const {
+  auto next = registrations_;
+  for (const auto* changes : {&writing_, &queued_}) {
+    for (const auto& c : *changes) {
+      if (c.add) {
+        next.insert(c.registration);
+      } else {
+        next.erase(c.registration);
+      }
+    }
+  }
+  return next;
+}
+
+void SessionRegistry::add_async(const Registration& r, std::size_t configured_on_host, Done done) {
+  RegistryChange early;
+  if (blocked_) {
+    early = {RegistryChange::Status::failed, *blocked_};
+  } else if (projected().contains(r)) {
+    early = {RegistryChange::Status::unchanged, ""};
+  } else if (auto refused = refusal(r, configured_on_host)) {
+    early = {RegistryChange::Status::refused, *refused};
+  } else {
+    return submit({true, r, std::move(done)});
+  }
+  boost::asio::post(*io_, [done = std::move(done), early]() { done(early); });
+}
+
+void SessionRegistry::remove_async(const Registration& r, Done done) {
+  RegistryChange early;
+  if (blocked_) {
+    early = {RegistryChange::Status::failed, *blocked_};
+  } else if (!projected().contains(r)) {
+    early = {RegistryChange::Status::unchanged, ""};
+  } else {
+    return submit({false, r, std::move(done)});
+  }
+  boost::asio::post(*io_, [done = std::move(done), early]() { done(early); });
+}
+
+void SessionRegistry::submit(Change change) {
+  queued_.push_back(std::move(change));
+  if (!write_running_) start_write();
+}
+
+// One write carries every change queued so far; changes arriving meanwhile wait for the
+// next one. So N registrations at once cost two writes, not N.
+void SessionRegistry::start_write() {
+  write_running_ = true;
+  writing_ = std::move(queued_);
+  queued_.clear();
+  auto next = registrations_;
+  for (const auto& c : writing_) {
+    if (c.add) {
+      next.insert(c.registration);
+    } else {
+      next.erase(c.registration);
+    }
+  }
+  boost::asio::post(*writer_, [weak = std::weak_ptr<Shared>(shared_), io = io_, path = path_,
+                               next = std::move(next)]() mutable {
+    std::string error = write_file_atomically(path, registrations_to_json(next));
+    boost::asio::post(*io, [weak, next = std::move(next), error = std::move(error)]() mutable {
+      if (auto shared = weak.lock()) shared->owner->on_written(std::move(next), error);
+    });
+  });
+}
+
+void SessionRegistry::on_written(std::set<Registration> written, const std::string& error) {
+  write_running_ = false;
+  ++writes_;
+  auto finished = std::move(writing_);
+  writing_.clear();
+  // A failed write left the old file in place: those changes did not happen.
+  if (error.empty()) registrations_ = std::move(written);
+  if (!queued_.empty()) start_write();
+  for (auto& c : finished) {
+    if (c.done) {
+      c.done(error.empty() ? RegistryChange{RegistryChange::Status::done, ""}
+                           : RegistryChange{RegistryChange::Status::failed, error});
+    }
+  }
 }
 
 std::vector<std::string> SessionRegistry::sessions_of(const std::string& host) const {
@@ -105,8 +273,19 @@ std::vector<std::string> SessionRegistry::sessions_of(const std::string& host) c
   return out;
 }
 
-std::string SessionRegistry::save(const std::set<Registration>& next) const {
+std::string SessionRegistry::save(const std::set<Registration>& next) {
+  ++writes_;
   return write_file_atomically(path_, registrations_to_json(next));
+}
+
+std::size_t RefusedSessions::note(const std::string& host,
+                                  const std::vector<std::string>& refused) {
+  std::set<std::string> now(refused.begin(), refused.end());
+  auto& before = refused_[host];
+  const auto fresh = static_cast<std::size_t>(std::count_if(
+      now.begin(), now.end(), [&](const std::string& id) { return !before.contains(id); }));
+  before = std::move(now);
+  return fresh;
 }
 
 namespace {

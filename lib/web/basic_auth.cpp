@@ -39,19 +39,22 @@ AuthCache::Digest AuthCache::digest(std::string_view password) {
   return out;
 }
 
-bool AuthCache::contains(std::string_view user, std::string_view hash,
-                         const Digest& password) const {
+bool AuthCache::contains(std::string_view user, std::string_view hash, const Digest& password,
+                         Clock::time_point now) const {
   return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
-    return e.user == user && e.hash == hash &&
+    return now >= e.checked && now - e.checked < ttl_ && e.user == user && e.hash == hash &&
            CRYPTO_memcmp(e.password.data(), password.data(), password.size()) == 0;
   });
 }
 
-void AuthCache::remember(std::string_view user, std::string_view hash, const Digest& password) {
+void AuthCache::remember(std::string_view user, std::string_view hash, const Digest& password,
+                         Clock::time_point now) {
   if (capacity_ == 0) return;
   // One entry per (user, hash): a new password for the same user replaces the old one.
-  entries_.remove_if([&](const Entry& e) { return e.user == user && e.hash == hash; });
-  entries_.push_front(Entry{std::string(user), std::string(hash), password});
+  entries_.remove_if([&](const Entry& e) {
+    return (e.user == user && e.hash == hash) || now < e.checked || now - e.checked >= ttl_;
+  });
+  entries_.push_front(Entry{std::string(user), std::string(hash), password, now});
   while (entries_.size() > capacity_) entries_.pop_back();
 }
 
@@ -115,12 +118,14 @@ bool is_unauthenticated_path(std::string_view path,
          unauthenticated_paths.end();
 }
 
-AuthDecision check_basic_auth(const Request& request, std::span<const BasicAuthUser> users,
-                              AuthCache& cache) {
+std::variant<AuthDecision, PendingBcrypt> begin_basic_auth(const Request& request,
+                                                           std::span<const BasicAuthUser> users,
+                                                           const AuthCache& cache,
+                                                           AuthCache::Clock::time_point now) {
   AuthDecision decision;
   if (users.empty()) return decision;  // not_required
   const auto header = request.header("authorization");
-  const auto credentials = header ? parse_basic_authorization(*header) : std::nullopt;
+  auto credentials = header ? parse_basic_authorization(*header) : std::nullopt;
   if (!credentials) {
     decision.outcome = AuthDecision::Outcome::missing_credentials;
     return decision;
@@ -128,18 +133,40 @@ AuthDecision check_basic_auth(const Request& request, std::span<const BasicAuthU
   const auto user = std::find_if(users.begin(), users.end(), [&](const BasicAuthUser& u) {
     return u.name == credentials->user;
   });
+  PendingBcrypt pending;
+  pending.known_user = user != users.end();
   // An unknown user is checked against a real hash too: same cost, never accepted.
-  const std::string& hash = user != users.end() ? user->bcrypt_hash : users.front().bcrypt_hash;
-  const AuthCache::Digest digest = AuthCache::digest(credentials->password);
-  bool matches = user != users.end() && cache.contains(user->name, hash, digest);
-  if (!matches) {
-    matches = bcrypt_matches(credentials->password, hash) && user != users.end();
-    if (matches) cache.remember(user->name, hash, digest);
+  pending.hash = pending.known_user ? user->bcrypt_hash : users.front().bcrypt_hash;
+  pending.digest = AuthCache::digest(credentials->password);
+  if (pending.known_user && cache.contains(user->name, pending.hash, pending.digest, now)) {
+    decision.outcome = AuthDecision::Outcome::allowed;
+    decision.user = user->name;
+    return decision;
   }
+  pending.user = std::move(credentials->user);
+  pending.password = std::move(credentials->password);
+  return pending;
+}
+
+AuthDecision finish_basic_auth(const PendingBcrypt& pending, bool bcrypt_matched, AuthCache& cache,
+                               AuthCache::Clock::time_point now) {
+  AuthDecision decision;
+  const bool matches = bcrypt_matched && pending.known_user;
   decision.outcome =
       matches ? AuthDecision::Outcome::allowed : AuthDecision::Outcome::bad_credentials;
-  if (matches) decision.user = user->name;
+  if (matches) {
+    cache.remember(pending.user, pending.hash, pending.digest, now);
+    decision.user = pending.user;
+  }
   return decision;
+}
+
+AuthDecision check_basic_auth(const Request& request, std::span<const BasicAuthUser> users,
+                              AuthCache& cache, AuthCache::Clock::time_point now) {
+  auto begun = begin_basic_auth(request, users, cache, now);
+  if (auto* decided = std::get_if<AuthDecision>(&begun)) return *decided;
+  const auto& pending = std::get<PendingBcrypt>(begun);
+  return finish_basic_auth(pending, bcrypt_matches(pending.password, pending.hash), cache, now);
 }
 
 Response unauthorized_response() {

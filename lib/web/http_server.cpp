@@ -39,6 +39,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void start() {
     if (state_->options.tls) state_->tls.emplace(make_server_tls_context(*state_->options.tls));
     listen();
+    if (!state_->options.basic_auth_users.empty()) {
+      bcrypt_ = std::make_shared<BcryptPool>(state_->options.auth_threads);
+      state_->bcrypt = bcrypt_;
+    }
     accept();
   }
 
@@ -58,6 +62,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
       if (auto session = weak.lock()) open.push_back(std::move(session));
     }
     for (const auto& session : open) session->close();
+    if (bcrypt_) bcrypt_->shutdown();  // checks not started yet are dropped with their sessions
+    bcrypt_.reset();
   }
 
   const ServerStats& stats() const { return state_->stats; }
@@ -131,13 +137,15 @@ class Listener : public std::enable_shared_from_this<Listener> {
     accept();
   }
 
-  // At the limit, evicts the connection waiting longest for its request header; false if
-  // every connection is busy (the new one is then dropped).
+  // At the limit, evicts the connection waiting longest for its request header, or whose
+  // answer its peer has not read for longest; false if every connection is busy (the new
+  // one is then dropped).
   bool make_room() {
     if (state_->table.size() < state_->options.max_connections) return true;
     ++state_->stats.connections_rejected;
     if (state_->options.on_connection_dropped) state_->options.on_connection_dropped();
-    const auto victim = state_->table.longest_waiting();
+    const auto victim =
+        state_->table.evictable(ConnectionTable::Clock::now(), state_->options.write_grace);
     if (!victim) return false;
     auto session = state_->sessions[*victim].lock();
     if (session) {
@@ -174,6 +182,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<ServerState> state_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_timer_;
+  std::shared_ptr<BcryptPool> bcrypt_;
 };
 
 }  // namespace detail

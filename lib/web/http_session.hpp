@@ -2,7 +2,10 @@
 // Internal: one connection, plain or TLS. A chain of asynchronous steps, each under a
 // deadline: [TLS handshake] -> header -> body -> handler -> write -> idle -> header ...
 // The session lives as long as an operation or a pending Respond holds it.
+#include <sys/ioctl.h>
+
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -10,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <type_traits>
+#include <variant>
 
 #include "web/beast_convert.hpp"
 #include "web/server_state.hpp"
@@ -27,6 +31,7 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   static constexpr std::size_t kReadChunk = 4096;
   static constexpr std::size_t kLingerBytes = 256 * 1024;
   static constexpr std::chrono::milliseconds kLingerTime{1000};
+  static constexpr std::chrono::milliseconds kDrainPoll{50};
   using Clock = ConnectionTable::Clock;
 
  public:
@@ -36,7 +41,8 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
       : state_(std::move(state)),
         id_(id),
         remote_(std::move(remote)),
-        stream_(std::forward<StreamArgs>(stream_args)...) {}
+        stream_(std::forward<StreamArgs>(stream_args)...),
+        drain_timer_(stream_.get_executor()) {}
 
   ~HttpSession() override { state_->remove(id_); }
 
@@ -53,6 +59,7 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   void close() override {
     if (closed_) return;
     closed_ = true;
+    drain_timer_.cancel();
     state_->remove(id_);
     beast::error_code ec;
     lowest().socket().shutdown(net::socket_base::shutdown_both, ec);
@@ -136,10 +143,42 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
     responded_ = false;
 
     const ServerOptions& options = state_->options;
-    if (!is_unauthenticated_path(request.path, options.unauthenticated_paths) &&
-        !check_basic_auth(request, options.basic_auth_users, state_->auth_cache).ok()) {
+    if (!is_unauthenticated_path(request.path, options.unauthenticated_paths)) {
+      auto begun =
+          begin_basic_auth(request, options.basic_auth_users, state_->auth_cache, Clock::now());
+      if (auto* pending = std::get_if<PendingBcrypt>(&begun)) {
+        return check_password(sequence, std::move(request), std::move(*pending));
+      }
+      if (!std::get<AuthDecision>(begun).ok()) return deliver(sequence, unauthorized_response());
+    }
+    handle(sequence, std::move(request));
+  }
+
+  // The bcrypt runs on the server's workers; this connection waits (it reads nothing more
+  // meanwhile), the loop serves everyone else.
+  void check_password(std::uint64_t sequence, Request request, PendingBcrypt pending) {
+    auto pool = state_->bcrypt.lock();
+    if (!pool) return close();  // the server is stopping
+    ++state_->stats.bcrypt_checks;
+    std::string password = pending.password;
+    std::string hash = pending.hash;
+    pool->check(std::move(password), std::move(hash), stream_.get_executor(),
+                [self = this->shared_from_this(), sequence, request = std::move(request),
+                 pending = std::move(pending)](bool matched) mutable {
+                  self->on_password_checked(sequence, std::move(request), pending, matched);
+                });
+  }
+
+  void on_password_checked(std::uint64_t sequence, Request request, const PendingBcrypt& pending,
+                           bool matched) {
+    if (closed_ || sequence != sequence_) return;
+    if (!finish_basic_auth(pending, matched, state_->auth_cache, Clock::now()).ok()) {
       return deliver(sequence, unauthorized_response());
     }
+    handle(sequence, std::move(request));
+  }
+
+  void handle(std::uint64_t sequence, Request request) {
     try {
       state_->handler(std::move(request), make_respond(sequence));
     } catch (const std::exception&) {
@@ -168,16 +207,46 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
     const bool keep_alive = keep_alive_ && !state_->stopping;
     response_.emplace(to_beast_response(std::move(response), version_, keep_alive, head_));
     keep_alive_ = response_->keep_alive();
-    lowest().expires_after(state_->options.write_timeout);
+    write_started_ = Clock::now();
+    state_->table.set_writing(id_, write_started_);
+    lowest().expires_at(write_started_ + state_->options.write_timeout);
     http::async_write(stream_, *response_, bind(&HttpSession::on_write));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
     if (closed_) return;
     response_.reset();
-    if (ec) return close();
+    if (ec) {
+      if (ec == beast::error::timeout) ++state_->stats.write_stalls;
+      return close();
+    }
     if (!keep_alive_) return graceful_close();
+    if (unread_bytes() > state_->options.max_unread_bytes) return wait_for_drain();
     wait_for_request();
+  }
+
+  // Bytes we sent that the peer has not acknowledged: it reads them slowly or not at all.
+  std::size_t unread_bytes() {
+    int queued = 0;
+    if (::ioctl(lowest().socket().native_handle(), TIOCOUTQ, &queued) != 0 || queued < 0) return 0;
+    return static_cast<std::size_t>(queued);
+  }
+
+  // The peer is not reading: its next request waits until our answers drain, and the write
+  // deadline still runs (the connection stays evictable as writing since write_started_).
+  void wait_for_drain() {
+    if (Clock::now() >= write_started_ + state_->options.write_timeout) {
+      ++state_->stats.write_stalls;
+      return close();
+    }
+    drain_timer_.expires_after(kDrainPoll);
+    drain_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      if (self->unread_bytes() > self->state_->options.max_unread_bytes) {
+        return self->wait_for_drain();
+      }
+      self->wait_for_request();
+    });
   }
 
   void wait_for_request() {
@@ -231,7 +300,9 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<BeastResponse> response_;
+  net::steady_timer drain_timer_;
   Clock::time_point deadline_{};
+  Clock::time_point write_started_{};
   std::uint64_t sequence_ = 0;  // of the current request, to match a Respond to it
   unsigned version_ = 11;
   bool keep_alive_ = false;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "web/basic_auth.hpp"
+#include "web/bcrypt_pool.hpp"
 #include "web/connection_table.hpp"
 #include "web/http_server.hpp"
 
@@ -29,6 +30,9 @@ struct ServerState {
   ConnectionTable table;
   std::unordered_map<ConnectionTable::Id, std::weak_ptr<SessionBase>> sessions;
   AuthCache auth_cache;
+  // Owned by the listener, which shuts it down when the server stops; sessions that outlive
+  // the server find it gone.
+  std::weak_ptr<BcryptPool> bcrypt;
   std::optional<boost::asio::ssl::context> tls;
   bool stopping = false;
   ConnectionTable::Id next_id = 1;

@@ -1,5 +1,7 @@
 #include "whm/connection.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/read.hpp>
@@ -13,11 +15,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::system::error_code;
-
-namespace {
-// cpsrvd's headers are small; this bound only stops a server that never ends them.
-constexpr std::uint32_t kHeaderLimit = 64 * 1024;
-}  // namespace
 
 Connection::Connection(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls,
                        std::shared_ptr<const ConnectionSettings> settings)
@@ -81,8 +78,7 @@ void Connection::write_request() {
 void Connection::on_write(error_code ec) {
   if (ec) return fail(Phase::write, ec);
   parser_.emplace();
-  parser_->body_limit(settings_->body_limit);
-  parser_->header_limit(kHeaderLimit);
+  configure_response_parser(*parser_, settings_->body_limit);
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](error_code e, std::size_t n) { self->on_read(e, n); });
@@ -92,14 +88,13 @@ void Connection::on_read(error_code ec, std::size_t bytes) {
   outcome_.bytes_received += bytes;
   if (ec) return fail(Phase::read, ec);
   beast::get_lowest_layer(stream_).expires_never();  // idle in the pool until the next request
-  auto& message = parser_->get();
-  RawResponse response;
-  response.status = message.result_int();
-  if (auto it = message.find(http::field::content_type); it != message.end()) {
-    response.content_type = std::string(it->value());
-  }
-  response.body = std::move(message.body());
-  outcome_.reusable = message.keep_alive() && !timed_out_ && !cancelled_;
+  const bool keep_alive = parser_->keep_alive();     // false for a body ended by the close
+  RawResponse response = take_response(*parser_);
+  // HTTP/1.1 answers carry no request id: the only tie between a request and its answer is
+  // their order. Bytes already here past the end of this answer belong to no request we
+  // sent (a server that answered twice); reading them as the next request's answer would
+  // shift every later answer onto the wrong request, so such a connection is never reused.
+  outcome_.reusable = keep_alive && !timed_out_ && !cancelled_ && !has_unrequested_bytes();
   outcome_.result = std::move(response);
   parser_.reset();
   if (!outcome_.reusable) close();
@@ -124,6 +119,18 @@ void Connection::fail(Phase phase, error_code ec) {
       describe_failure(failure, {settings_->where, settings_->timeout, settings_->body_limit});
   close();
   complete();
+}
+
+bool Connection::has_unrequested_bytes() {
+  if (buffer_.size() > 0) return true;
+  if (SSL_pending(stream_.native_handle()) > 0) return true;
+  error_code ec;
+  const std::size_t waiting = beast::get_lowest_layer(stream_).socket().available(ec);
+  return ec || waiting > 0;
+}
+
+bool Connection::reusable_now() {
+  return open_ && !has_unrequested_bytes();
 }
 
 void Connection::abort(bool cancelled) {

@@ -21,6 +21,7 @@
 
 #include "whm/errors.hpp"
 #include "whm/padded_string_body.hpp"
+#include "whm/response_reader.hpp"
 #include "whm/transport_error.hpp"
 
 namespace wte::whm {
@@ -35,12 +36,6 @@ struct ConnectionSettings {
   bool verify = true;
   std::chrono::milliseconds timeout{10000};
   std::size_t body_limit = 256u << 20;
-};
-
-struct RawResponse {
-  unsigned status = 0;
-  std::string content_type;
-  std::string body;  // with kScanSlack spare capacity (see padded_string_body.hpp)
 };
 
 struct ExchangeOutcome {
@@ -70,6 +65,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   bool is_open() const noexcept { return open_; }
 
+  // Open, and nothing has arrived since its last answer. An idle connection holding bytes
+  // carries an answer to no request of ours (or the server's goodbye): the next request
+  // must not read it as its own, so the caller discards such a connection.
+  bool reusable_now();
+
  private:
   void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type r);
   void on_connect(boost::system::error_code ec);
@@ -80,6 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void fail(Phase phase, boost::system::error_code ec);
   void close() noexcept;
   void complete();
+  bool has_unrequested_bytes();
 
   std::shared_ptr<boost::asio::ssl::context> tls_;  // outlives the stream that uses it
   std::shared_ptr<const ConnectionSettings> settings_;
@@ -87,7 +88,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
   boost::beast::http::request<boost::beast::http::empty_body> request_;
-  std::optional<boost::beast::http::response_parser<PaddedStringBody>> parser_;
+  std::optional<ResponseParser> parser_;
   Clock::time_point deadline_{};
   Handler handler_;
   ExchangeOutcome outcome_;

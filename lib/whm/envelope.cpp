@@ -1,10 +1,13 @@
 #include "whm/envelope.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include <algorithm>
+#include <array>
 #include <functional>
+#include <span>
 
+#include "text/bounded_json.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::whm {
@@ -15,7 +18,22 @@ using rapidjson::Value;
 
 // Error bodies are short; a huge one is not worth parsing for its reason.
 constexpr std::size_t kMaxErrorBodyParse = 64 * 1024;
-constexpr std::size_t kMaxStateNameBytes = 128;
+constexpr std::size_t kMaxStateNameBytes = 64;
+
+// The names cPanel stores and documents (docs/LOG-FORMAT.md); always accepted as they are.
+constexpr std::array<std::string_view, 13> kKnownStates = {"PENDING",
+                                                           "REACHEDMAXMEM",
+                                                           "RUNNING",
+                                                           "PAUSING",
+                                                           "ABORTING",
+                                                           "PAUSED",
+                                                           "COMPLETED",
+                                                           "ABORTED",
+                                                           "FAILED",
+                                                           "TRANSFER_PENDING",
+                                                           "TRANSFER_INPROGRESS",
+                                                           "RESTORE_PENDING",
+                                                           "RESTORE_INPROGRESS"};
 
 ApiError make_error(ErrorReason reason, std::string message, unsigned status) {
   return ApiError{reason, std::move(message), status};
@@ -58,11 +76,10 @@ std::string_view view_of(const Value& s) {
 
 // The short reason an error body carries: cpanelresult.error, cpanelresult.data.reason,
 // metadata.reason or a top-level error, whichever comes first. Empty when none.
-std::string error_body_reason(std::string_view body) {
+std::string error_body_reason(std::string_view body, std::string_view secret) {
   if (body.empty() || body.size() > kMaxErrorBodyParse) return {};
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return {};
+  if (!text::parse_json(doc, body.data(), body.size()).ok() || !doc.IsObject()) return {};
   const Value* found = nullptr;
   if (const Value* cp = member(doc, "cpanelresult")) {
     found = string_member(*cp, "error");
@@ -74,12 +91,13 @@ std::string error_body_reason(std::string_view body) {
     if (const Value* meta = member(doc, "metadata")) found = string_member(*meta, "reason");
   }
   if (found == nullptr) found = string_member(doc, "error");
-  return found == nullptr ? std::string() : clean_server_text(view_of(*found));
+  return found == nullptr ? std::string()
+                          : clean_server_text(view_of(*found), kMaxReasonBytes, secret);
 }
 
 // Non-2xx answers: 401/403 are authentication failures, the rest plain HTTP errors.
-ApiError status_error(unsigned status, std::string_view body) {
-  const std::string reason = error_body_reason(body);
+ApiError status_error(unsigned status, std::string_view body, std::string_view secret) {
+  const std::string reason = error_body_reason(body, secret);
   const std::string code = "HTTP " + std::to_string(status);
   if (status == 401 || status == 403) {
     std::string msg = "authentication failed (" + code + ")";
@@ -117,25 +135,29 @@ void ensure_scan_slack(std::string& storage) {
 // Parses `storage` in place (it must stay alive and unmoved while `doc` is used) and checks
 // the envelope. On success returns the `data` object.
 Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& storage, unsigned status,
-                                    std::string_view content_type) {
-  if (status < 200 || status > 299) return status_error(status, storage);
+                                    std::string_view content_type, std::string_view secret) {
+  if (status < 200 || status > 299) return status_error(status, storage, secret);
   if (!is_json_like_content_type(content_type)) {
     return make_error(
         ErrorReason::bad_response,
-        "expected a JSON answer, got Content-Type " + clean_server_text(content_type, 100), status);
+        "expected a JSON answer, got Content-Type " + clean_server_text(content_type, 100, secret),
+        status);
   }
   if (trim(storage).empty()) return make_error(ErrorReason::bad_response, "empty response", status);
 
   ensure_scan_slack(storage);
   // Our own stream so that we learn where the value ended: the document must fill the whole
   // body (a NUL byte would otherwise end an in-situ parse early and hide trailing bytes).
+  // Bounded depth: a server's 150,000 nested arrays are an error, not a stack overflow.
   rapidjson::InsituStringStream stream(storage.data());
-  doc.ParseStream<rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag>(stream);
-  if (doc.HasParseError()) {
-    return make_error(ErrorReason::bad_response,
-                      std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
-                          ": " + rapidjson::GetParseError_En(doc.GetParseError()),
-                      status);
+  const auto parsed =
+      text::parse_json_stream<rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag>(
+          doc, stream);
+  if (!parsed.ok()) {
+    return make_error(
+        ErrorReason::bad_response,
+        "invalid JSON at byte " + std::to_string(parsed.offset()) + ": " + parsed.message(),
+        status);
   }
   const std::string_view rest = std::string_view(storage).substr(stream.Tell());
   if (!trim(rest).empty()) {
@@ -155,7 +177,9 @@ Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& stora
       break;
     case ResultFlag::failure: {
       const Value* reason = string_member(*meta, "reason");
-      std::string text = reason == nullptr ? std::string() : clean_server_text(view_of(*reason));
+      std::string text = reason == nullptr
+                             ? std::string()
+                             : clean_server_text(view_of(*reason), kMaxReasonBytes, secret);
       if (text.empty()) text = "API call failed (no reason given)";
       return make_error(ErrorReason::api, std::move(text), status);
     }
@@ -167,6 +191,18 @@ Result<const Value*> parse_envelope(rapidjson::Document& doc, std::string& stora
     return make_error(ErrorReason::bad_response, "answer has no data object", status);
   }
   return data;
+}
+
+// A log that quotes the secret would carry it into item names, failure texts, labels and
+// pages. Masked in place with as many '*': the log keeps its length, so byte offsets and
+// the comparison of one poll's log with the next are unchanged.
+void mask_secret(std::span<char> log, std::string_view secret) {
+  if (secret.empty()) return;
+  const std::string_view view(log.data(), log.size());
+  for (auto at = view.find(secret); at != std::string_view::npos; at = view.find(secret, at)) {
+    std::fill_n(log.begin() + static_cast<std::ptrdiff_t>(at), secret.size(), '*');
+    at += secret.size();
+  }
 }
 
 std::size_t rebased_offset(const std::string& from, std::string_view view, bool& inside) {
@@ -215,38 +251,75 @@ LogBody& LogBody::operator=(const LogBody& other) {
   return *this;
 }
 
-std::string clean_server_text(std::string_view text, std::size_t max_bytes) {
-  std::string flat(text);
+void redact_secret(std::string& text, std::string_view secret) {
+  if (secret.empty()) return;
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), kRedacted);
+    at += kRedacted.size();
+  }
+}
+
+std::string clean_server_text(std::string_view text, std::size_t max_bytes,
+                              std::string_view secret) {
+  std::string flat(trim(text));
   for (char& c : flat) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) c = ' ';
   }
+  // Before the cut: a secret straddling it would otherwise leave its first bytes behind.
+  redact_secret(flat, secret);
   return text::bounded_utf8(trim(flat), max_bytes);
 }
 
+bool is_plausible_state_name(std::string_view name, std::string_view secret) noexcept {
+  if (std::find(kKnownStates.begin(), kKnownStates.end(), name) != kKnownStates.end()) return true;
+  if (name.empty() || name.size() > kMaxStateNameBytes) return false;
+  if (name.front() < 'A' || name.front() > 'Z') return false;
+  const bool shaped = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!shaped) return false;
+  // A cPanel token is 32 of [A-Z0-9], so it has the shape of a name: an echoed token (or a
+  // piece of it long enough to matter) is no state.
+  constexpr std::size_t kShortestTellingPiece = 8;
+  if (!secret.empty() &&
+      (name.find(secret) != std::string_view::npos ||
+       (name.size() >= kShortestTellingPiece && secret.find(name) != std::string_view::npos))) {
+    return false;
+  }
+  return true;
+}
+
 Result<std::string> parse_state_response(std::string_view body, unsigned http_status,
-                                         std::string_view content_type) {
+                                         std::string_view content_type, std::string_view secret) {
   std::string storage;  // state answers are small: a copy keeps the caller's bytes intact
   storage.reserve(body.size() + kScanSlack);
   storage.assign(body);
   rapidjson::Document doc;
-  auto data = parse_envelope(doc, storage, http_status, content_type);
+  auto data = parse_envelope(doc, storage, http_status, content_type, secret);
   if (!data.ok()) return std::move(data).error();
   const Value* name = string_member(*data.value(), "state_name");
   if (name == nullptr) {
     return ApiError{ErrorReason::bad_response, "answer has no string data.state_name", http_status};
   }
-  std::string state = text::bounded_utf8(view_of(*name), kMaxStateNameBytes);
+  const std::string_view state = view_of(*name);
   if (state.empty())
     return ApiError{ErrorReason::bad_response, "data.state_name is empty", http_status};
-  return state;
+  // The name becomes a label value, a page and an API field: never the server's free text.
+  // Nor is it quoted here, so whatever it held goes nowhere.
+  if (!is_plausible_state_name(state, secret)) {
+    return ApiError{ErrorReason::bad_response,
+                    "data.state_name is not a state name (expected [A-Z][A-Z0-9_]{0,63})",
+                    http_status};
+  }
+  return std::string(state);
 }
 
 Result<LogBody> parse_log_response(std::string&& body, unsigned http_status,
-                                   std::string_view content_type) {
+                                   std::string_view content_type, std::string_view secret) {
   std::string storage(std::move(body));
   rapidjson::Document doc;
-  auto data = parse_envelope(doc, storage, http_status, content_type);
+  auto data = parse_envelope(doc, storage, http_status, content_type, secret);
   if (!data.ok()) return std::move(data).error();
   const Value* log = string_member(*data.value(), "log");
   if (log == nullptr) {
@@ -255,6 +328,7 @@ Result<LogBody> parse_log_response(std::string&& body, unsigned http_status,
   // In-situ strings point into `storage`; remember the place, not the pointer, across the move.
   const auto offset = static_cast<std::size_t>(log->GetString() - storage.data());
   const std::size_t length = log->GetStringLength();
+  mask_secret(std::span<char>(storage.data() + offset, length), secret);
   return LogBody(std::move(storage), offset, length);
 }
 

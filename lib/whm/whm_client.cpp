@@ -35,13 +35,10 @@ struct PendingRequest {
 };
 using RequestPtr = std::shared_ptr<PendingRequest>;
 
-// The server's text can echo what it was sent; the token never leaves in a message.
+// The server's text can echo what it was sent; the token never leaves in a message. The
+// parsers already redact before they cut a text short; this catches every other message.
 void redact(ApiError& error, const std::string& token) {
-  if (token.empty()) return;
-  for (auto at = error.message.find(token); at != std::string::npos;
-       at = error.message.find(token, at)) {
-    error.message.replace(at, token.size(), "<redacted>");
-  }
+  redact_secret(error.message, token);
 }
 
 std::string host_header(const Endpoint& e) {
@@ -87,6 +84,7 @@ class WhmClient::Core : public std::enable_shared_from_this<WhmClient::Core> {
   const Endpoint& endpoint() const noexcept { return endpoint_; }
   void set_handshake_observer(std::function<void()> f) { handshake_observer_ = std::move(f); }
   void redact_error(ApiError& error) const { redact(error, endpoint_.token); }
+  const std::string& secret() const noexcept { return endpoint_.token; }
 
  private:
   void start(const RequestPtr& request, bool fresh_only);
@@ -188,7 +186,10 @@ void WhmClient::Core::start(const RequestPtr& request, bool fresh_only) {
   while (!fresh_only && !idle_.empty() && !connection) {
     connection = std::move(idle_.back());  // the most recently used is the likeliest alive
     idle_.pop_back();
-    if (!connection->is_open()) connection.reset();
+    if (!connection->reusable_now()) {  // closed, or holding bytes no request asked for
+      connection->abort(true);
+      connection.reset();
+    }
   }
   if (!connection) connection = std::make_shared<Connection>(io_, tls_, settings_);
   request->connection = connection;
@@ -297,9 +298,9 @@ void WhmClient::get_session_state(std::string session_id,
                                                    done = std::move(done)](Result<RawResponse> r) {
     auto core = weak.lock();
     if (!core) return;
-    Result<std::string> out =
-        r.ok() ? parse_state_response(r.value().body, r.value().status, r.value().content_type)
-               : Result<std::string>(std::move(r).error());
+    Result<std::string> out = r.ok() ? parse_state_response(r.value().body, r.value().status,
+                                                            r.value().content_type, core->secret())
+                                     : Result<std::string>(std::move(r).error());
     if (!out.ok()) {
       ApiError error = std::move(out).error();
       core->redact_error(error);
@@ -317,7 +318,7 @@ void WhmClient::fetch_session_log(std::string session_id, std::function<void(Res
                   if (!core) return;
                   Result<LogBody> out =
                       r.ok() ? parse_log_response(std::move(r.value().body), r.value().status,
-                                                  r.value().content_type)
+                                                  r.value().content_type, core->secret())
                              : Result<LogBody>(std::move(r).error());
                   if (!out.ok()) {
                     ApiError error = std::move(out).error();

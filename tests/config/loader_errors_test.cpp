@@ -194,6 +194,25 @@ TEST_CASE("host urls") {
                  "allowed"));
 }
 
+TEST_CASE("a token or a password pasted into the url is never echoed") {
+  const std::string token = "U7HMR63FHY282DQZ4H5BIH16JLYSO01M";
+  const std::vector<std::string> urls = {token, "https://root:" + token + "@whm1",
+                                         "https://root:hunter2@whm1", "whm1/" + token,
+                                         "https://whm1:2087/" + token};
+  for (const std::string& url : urls) {
+    CAPTURE(url);
+    const std::string error =
+        only_error("hosts:\n  - name: h\n    url: '" + url + "'\n    token_env: T\n");
+    CHECK(contains(error, "hosts[0].url: invalid url"));
+    CHECK_FALSE(contains(error, token.substr(0, 8)));
+    CHECK_FALSE(contains(error, "hunter2"));
+  }
+  // A pasted token elsewhere is not echoed either (any quoted value).
+  const std::string error = only_error("poll_interval: " + token + "\n");
+  CHECK(
+      contains(error, "poll_interval: invalid duration (value not shown: it looks like a token)"));
+}
+
 TEST_CASE("host token sources: exactly one, valid names") {
   CHECK(only_error("hosts:\n  - name: h\n    url: https://h\n") ==
         "t.yml:2:5: hosts[0]: missing the token: give one of token_file, token_env or "

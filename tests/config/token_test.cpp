@@ -179,3 +179,32 @@ TEST_CASE("secret files: spaces kept, the trailing line break dropped, the mode 
   r = wte::config::load_secret_file((dir.path() / "none").string(), false);
   CHECK(r.error.find("cannot open file ") == 0);
 }
+
+TEST_CASE("a token pasted where its file, variable or credential belongs is never echoed") {
+  using wte::config::describe;
+  using wte::config::looks_like_secret;
+  CHECK(looks_like_secret(kToken));
+  CHECK(looks_like_secret("/etc/x/" + std::string(kToken)));
+  CHECK(looks_like_secret("U7HMR63FHY282DQZ4H5BIH16JLYSO01M"));
+  CHECK_FALSE(looks_like_secret("/etc/whm_transfer_exporter/whm1.token"));
+  CHECK_FALSE(looks_like_secret("WHM_TOKEN_HOST1"));
+  CHECK_FALSE(looks_like_secret("/run/credentials/whm_transfer_exporter.service/whm1"));
+  CHECK_FALSE(looks_like_secret("ABCDEFGHIJKLMNOPQRSTUVWXYZ"));  // no digit: a word
+  CHECK_FALSE(looks_like_secret("12345678901234567890"));        // no letter: a number
+
+  CHECK(describe({Kind::file, "/etc/x/whm1.token"}) == "token file /etc/x/whm1.token");
+  CHECK(describe({Kind::env, "WHM_TOKEN"}) == "environment variable WHM_TOKEN");
+  const std::string token(kToken);
+  const auto env = fake_env({{"CREDENTIALS_DIRECTORY", "/nonexistent"}});
+  for (const TokenSource& pasted :
+       {TokenSource{Kind::file, token}, TokenSource{Kind::file, "/etc/" + token},
+        TokenSource{Kind::env, token}, TokenSource{Kind::credential, token}}) {
+    const std::string text = describe(pasted);
+    CHECK(text.find(kToken.substr(0, 8)) == std::string::npos);
+    CHECK(text.find("not shown") != std::string::npos);
+    load(pasted, env);  // checks its error for the token
+    load(pasted, fake_env({}));
+  }
+  // A bare word with no slash or dot is no path either: not shown.
+  CHECK(describe({Kind::file, "hunter2"}).find("hunter2") == std::string::npos);
+}

@@ -62,3 +62,13 @@ TEST_CASE("shards: every host in exactly one shard, stable hash") {
     CHECK(in_shard(host, 0, 1));
   }
 }
+
+TEST_CASE("a deeply nested register body is a 400, not a stack overflow") {
+  const std::string deep = std::string(150000, '[') + std::string(150000, ']');
+  for (const std::string& body : {deep, R"({"host":)" + deep + "}", std::string(200000, '{'),
+                                  R"({"host":"whm1","session_id":"abc","x":)" + deep + "}"}) {
+    const auto parsed = wte::exporter::parse_register_body(body);
+    REQUIRE(std::holds_alternative<wte::web::Response>(parsed));
+    CHECK(std::get<wte::web::Response>(parsed).status == 400);
+  }
+}

@@ -6,8 +6,18 @@ import shutil
 import time
 import unittest
 
-from harness import (Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir, wait_for,
-                     write_config)
+from harness import (Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir, scaled,
+                     time_scale, wait_for, write_config)
+
+# The request timeout: 1 s, stretched on a slow build or a loaded machine (at most 4 s) so
+# that the answer delayed by 500 ms stays well under it, and the one delayed by 1.5 times
+# the timeout stays well over it.
+SCALE = min(time_scale(), 4.0)
+TIMEOUT_MS = int(1000 * SCALE)
+OVER_TIMEOUT_MS = str(int(1500 * SCALE))
+# The largest poll-duration bucket (lib/metrics/exporter_metrics.hpp) under the timeout: a
+# poll that waited behind a hung request took the timeout and falls outside it.
+UNDER_TIMEOUT_LE = str(max(b for b in (1, 2.5) if b <= max(SCALE, 1)))
 
 # (fault, value, expected reason, "reset" (read again from byte 0) or "none" (no error))
 FAULTS = [
@@ -22,8 +32,8 @@ FAULTS = [
     ("cut_mid_body", None, "bad_response"),
     ("oversize", "3000000", "too_large"),
     ("hang", None, "timeout"),
-    ("slow", "1500", "timeout"),
-    ("slow", "500", "none"),  # under the 1 s deadline: slow is not broken
+    ("slow", OVER_TIMEOUT_MS, "timeout"),
+    ("slow", "500", "none"),  # under the deadline: slow is not broken
     # master.log held until the session ends, .master.log refused: waiting, not an error.
     ("hang_fetch_until_end", None, "waiting"),
     ("wrong_cert", None, "tls"),
@@ -53,7 +63,7 @@ class FaultsTest(unittest.TestCase):
         cls.work = new_workdir()
         cls.sim = Simulator(cls.work, "--hosts", str(len(TOGETHER) + 1), "--sessions-per-host",
                             "1", "--accounts", "500", "--rate", "10", "--seed", "5")
-        config = write_config(cls.work, cls.sim, poll_interval="1s", timeout="1s",
+        config = write_config(cls.work, cls.sim, poll_interval="1s", timeout=f"{TIMEOUT_MS}ms",
                               extra="limits:\n  max_response_bytes: 2MiB")
         cls.exporter = Exporter(cls.work, config)
         cls.all_up()
@@ -188,7 +198,7 @@ class FaultsTest(unittest.TestCase):
         before = {h: self.before(h, reason) for h, (_, _, reason) in zip(faulty, TOGETHER)}
         by_reason = {h: self.errors_by_reason(h) for h in hosts}
         healthy_polls = self.polls(healthy)
-        polls_before, fast_before = self.polls_and_within(healthy, "1")
+        polls_before, fast_before = self.polls_and_within(healthy, UNDER_TIMEOUT_LE)
         for h, (fault, value, _) in zip(faulty, TOGETHER):
             self.inject(h, fault, value)
         for h, (fault, value, reason) in zip(faulty, TOGETHER):
@@ -200,7 +210,7 @@ class FaultsTest(unittest.TestCase):
             start = time.monotonic()
             status, _, _ = self.exporter.get("/metrics")
             self.assertEqual(status, 200)
-            self.assertLess(time.monotonic() - start, 1.0, "/metrics slowed by the faults")
+            self.assertLess(time.monotonic() - start, scaled(1.0), "/metrics slowed by the faults")
             time.sleep(0.2)
         for h, (fault, _, reason) in zip(faulty, TOGETHER):
             self.assertEqual(self.up(h), 1.0 if reason == "reset" else 0.0, fault)
@@ -210,9 +220,9 @@ class FaultsTest(unittest.TestCase):
                  what="the healthy host still polled")
         self.assertEqual(self.up(healthy), 1.0)
         self.assertEqual(self.errors_by_reason(healthy), by_reason[healthy])
-        # Its poll latency is unaffected: none of its polls took the 1 s request timeout,
-        # as one would if it waited behind a hung host's request.
-        polls_after, fast_after = self.polls_and_within(healthy, "1")
+        # Its poll latency is unaffected: none of its polls took the request timeout, as one
+        # would if it waited behind a hung host's request.
+        polls_after, fast_after = self.polls_and_within(healthy, UNDER_TIMEOUT_LE)
         self.assertEqual(polls_after - polls_before, fast_after - fast_before,
                          "a poll of the healthy host waited as long as the timeout")
         self.assertTrue(self.counts_exact(healthy), "the healthy host's counts while faults")

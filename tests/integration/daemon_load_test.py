@@ -7,8 +7,8 @@ import subprocess
 import unittest
 
 from e2e_common import require_tool
-from harness import (Exporter, Simulator, metric, new_workdir, parse_wrk, wait_for, wrk_command,
-                     write_config)
+from harness import (Exporter, Simulator, metric, new_workdir, parse_wrk, scaled, wait_for,
+                     wrk_command, write_config)
 
 HOSTS = 100
 
@@ -48,7 +48,7 @@ class LoadTest(unittest.TestCase):
         cmd = wrk_command(self.exporter.url("/metrics"), threads=2, connections=64,
                           duration="10s", timeout="30s")
         cmd[0] = self.wrk
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(90))
         self.assertEqual(run.returncode, 0, run.stderr)
         report = parse_wrk(run.stdout)
         self.assertGreater(report["requests"], 0, run.stdout)

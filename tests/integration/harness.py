@@ -17,8 +17,39 @@ SIM = os.path.join(BINARY_DIR, "whm-sim")
 TOKEN = "SIMTOKEN0123456789ABCDEFGHIJKLMNOPQRSTUV"  # a fake WHM token: must never be printed
 
 
+def _build_slowdown():
+    """How much slower than a plain build this one runs: sanitizer builds (told by
+    WTE_BINARY_DIR's CMakeCache.txt) take several times as long."""
+    try:
+        with open(os.path.join(BINARY_DIR, "CMakeCache.txt")) as f:
+            m = re.search(r"^WTE_SANITIZE:\w+=(\S+)$", f.read(), re.M)
+        return 3.0 if m else 1.0
+    except OSError:
+        return 1.0
+
+
+BUILD_SLOWDOWN = _build_slowdown()
+
+
+def time_scale():
+    """The factor every deadline of these tests is multiplied by: $WTE_TIME_SCALE if set,
+    else the build's slowdown times how far the machine is loaded past its cores (other
+    tests, other work: read at each call, so a deadline follows the load)."""
+    if os.environ.get("WTE_TIME_SCALE"):
+        return max(1.0, float(os.environ["WTE_TIME_SCALE"]))
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return BUILD_SLOWDOWN * min(max(1.0, load), 4.0)
+
+
+def scaled(seconds):
+    """`seconds` as a deadline on this build and machine (see time_scale)."""
+    return seconds * time_scale()
+
+
 def wait_for(predicate, timeout=15.0, interval=0.05, what="condition"):
-    deadline = time.monotonic() + timeout
+    """Waits until predicate() is true (returns its value). The timeout is scaled: a
+    deadline is a bound on failure, never a delay on success."""
+    deadline = time.monotonic() + scaled(timeout)
     last = None
     while time.monotonic() < deadline:
         try:
@@ -58,7 +89,7 @@ class Process:
         if self.alive():
             self.proc.send_signal(sig)
             try:
-                self.proc.wait(timeout)
+                self.proc.wait(scaled(timeout))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -96,7 +127,7 @@ class Simulator:
         req = urllib.request.Request(f"http://127.0.0.1:{self.info['control_port']}{path}",
                                      data=data, method=method,
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=5) as r:
+        with urllib.request.urlopen(req, timeout=scaled(5)) as r:
             return json.loads(r.read() or b"null")
 
     def fault(self, host, fault, value=None, session=None):
@@ -123,7 +154,7 @@ class Simulator:
             url = (f"https://localhost:{port}/json-api/fetch_transfer_session_log?api.version=1"
                    f"&transfer_session_id={session}&logfile={logfile}")
             req = urllib.request.Request(url, headers={"Authorization": f"whm root:{TOKEN}"})
-            with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            with urllib.request.urlopen(req, context=ctx, timeout=scaled(10)) as r:
                 doc = json.loads(r.read())
             if str(doc.get("metadata", {}).get("result")) == "1":
                 return doc["data"]["log"]
@@ -159,10 +190,11 @@ def write_config(workdir, sim, extra="", hosts=None, poll_interval="1s", timeout
 
 
 class Exporter:
-    def __init__(self, workdir, config, *args, env=None):
+    def __init__(self, workdir, config, *args, env=None, prefix=()):
+        """`prefix`: a command the exporter runs under (e.g. setpriv to drop privileges)."""
         self.workdir = workdir
-        self.process = Process([EXPORTER, "serve", "--config", config, *args], "exporter",
-                               workdir, env=env)
+        self.process = Process([*prefix, EXPORTER, "serve", "--config", config, *args],
+                               "exporter", workdir, env=env)
         self.port = wait_for(self._port, what="exporter listening")
 
     def _port(self):
@@ -177,7 +209,7 @@ class Exporter:
     def get(self, path, headers=None):
         req = urllib.request.Request(self.url(path), headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=5) as r:
+            with urllib.request.urlopen(req, timeout=scaled(5)) as r:
                 return r.status, r.headers, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read()
@@ -187,7 +219,7 @@ class Exporter:
         req = urllib.request.Request(self.url(path), data=data, method=method,
                                      headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=5) as r:
+            with urllib.request.urlopen(req, timeout=scaled(5)) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
@@ -274,7 +306,7 @@ def engine_summary(log_text):
     log's summary (session, queues, items): the API's "summary" of a session; the overview
     that follows them (accounts, throughput, ...) is beside it in the API."""
     r = subprocess.run([EXPORTER, "progress", "--json", "-"], input=log_text.encode(),
-                       capture_output=True, timeout=30)
+                       capture_output=True, timeout=scaled(30))
     assert r.returncode in (0, 1, 3), r.stderr
     doc = json.loads(r.stdout)
     return {k: doc[k] for k in ("session", "queues", "items")}

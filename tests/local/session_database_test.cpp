@@ -1,10 +1,20 @@
 #include "local/session_database.hpp"
 
 #include <doctest/doctest.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <optional>
+#include <set>
+#include <string>
 
 #include "local/sqlite_handle.hpp"
 #include "local_test_support.hpp"
@@ -181,4 +191,203 @@ TEST_CASE("a directory full of odd characters still opens") {
   REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].state == "PAUSED");
+}
+
+namespace {
+
+std::set<std::string> entries_of(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+// A WAL-mode database with one committed row, and every connection closed: only the file.
+std::filesystem::path wal_database(const std::filesystem::path& dir) {
+  const auto file = dir / "whmxfer.sqlite";
+  {
+    wte::session_tree::SessionTable table(file);
+    table.insert("s1", "i", "a", "b", 20, 1);
+  }
+  {
+    auto db = open_rw(file);
+    exec(db.get(), "PRAGMA journal_mode=WAL");
+  }
+  return file;
+}
+
+// cPanel at work: a connection that keeps committed rows in the -wal (never checkpointed).
+wte::local::SqliteDb writer_with_rows_in_wal(const std::filesystem::path& file) {
+  auto db = open_rw(file);
+  exec(db.get(), "PRAGMA wal_autocheckpoint=0");
+  exec(db.get(), "INSERT INTO sessions (sessionid, state) VALUES ('only_in_wal', 100)");
+  return db;
+}
+
+std::set<std::string> ids_of(const wte::local::DatabaseRead& r) {
+  std::set<std::string> ids;
+  for (const auto& row : r.rows) ids.insert(row.id);
+  return ids;
+}
+
+// Runs `read` in a child process as the unprivileged user nobody; its result comes back
+// as the ids it read ("" and the error when it failed).
+std::string read_as_nobody(const std::filesystem::path& dir) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string out;
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      out = "ERROR cannot become nobody";
+    } else {
+      const auto r = SessionDatabase(dir).read();
+      if (r.ok()) {
+        for (const auto& id : ids_of(r)) out += id + " ";
+      } else {
+        out = "ERROR " + r.error->message;
+      }
+    }
+    [[maybe_unused]] const auto n = ::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+    out.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a WAL database with no -wal or -shm is read without creating them") {
+  TempDir dir;
+  wal_database(dir.path());
+  REQUIRE(entries_of(dir.path()) == std::set<std::string>{"whmxfer.sqlite"});
+  const auto r = SessionDatabase(dir.path()).read();
+  REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
+  CHECK(ids_of(r) == std::set<std::string>{"s1"});
+  CHECK(entries_of(dir.path()) == std::set<std::string>{"whmxfer.sqlite"});
+}
+
+TEST_CASE("rows cPanel keeps in the -wal are read, and -wal and -shm are left untouched") {
+  TempDir dir;
+  const auto file = wal_database(dir.path());
+  auto writer = writer_with_rows_in_wal(file);
+  const auto before = entries_of(dir.path());
+  CHECK(before ==
+        std::set<std::string>{"whmxfer.sqlite", "whmxfer.sqlite-shm", "whmxfer.sqlite-wal"});
+  const auto shm = wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-shm");
+  const auto wal = wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-wal");
+  for (int i = 0; i < 3; ++i) {
+    const auto r = SessionDatabase(dir.path()).read();
+    REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
+    CHECK(ids_of(r) == std::set<std::string>{"s1", "only_in_wal"});
+  }
+  CHECK(entries_of(dir.path()) == before);
+  CHECK(wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-shm") == shm);
+  CHECK(wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-wal") == wal);
+  // A transaction cPanel has not committed holds no lock we wait for: the committed rows.
+  exec(writer.get(), "BEGIN IMMEDIATE");
+  exec(writer.get(), "INSERT INTO sessions (sessionid, state) VALUES ('uncommitted', 20)");
+  const auto started = std::chrono::steady_clock::now();
+  const auto during = SessionDatabase(dir.path(), std::chrono::milliseconds(2000)).read();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1000));
+  REQUIRE(during.ok());
+  CHECK(ids_of(during) == std::set<std::string>{"s1", "only_in_wal"});
+  exec(writer.get(), "COMMIT");
+}
+
+TEST_CASE("as an unprivileged user that cannot write the folder, a WAL database is read") {
+  if (!wte::local::testing::running_as_root()) return;  // needs to become another user
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);  // readable by all, writable by root only (as cPanel's)
+  const auto file = wal_database(dir.path());
+  ::chmod(file.c_str(), 0644);
+  CHECK(read_as_nobody(dir.path()) == "s1 ");
+  CHECK(entries_of(dir.path()) == std::set<std::string>{"whmxfer.sqlite"});
+  auto writer = writer_with_rows_in_wal(file);
+  for (const char* side : {"whmxfer.sqlite-wal", "whmxfer.sqlite-shm"}) {
+    ::chmod((dir.path() / side).c_str(), 0644);
+  }
+  const auto shm = wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-shm");
+  CHECK(read_as_nobody(dir.path()) == "only_in_wal s1 ");
+  CHECK(wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-shm") == shm);
+}
+
+TEST_CASE("read_async: a locked database never holds up the event loop") {
+  TempDir dir;
+  const auto file = dir.path() / "whmxfer.sqlite";
+  {
+    wte::session_tree::SessionTable table(file);
+    table.insert("s1", "i", "a", "b", 20, 1);
+  }
+  auto writer = open_rw(file);
+  exec(writer.get(), "BEGIN EXCLUSIVE");
+  boost::asio::io_context io;
+  const SessionDatabase database(dir.path(), std::chrono::milliseconds(300));
+  std::optional<wte::local::DatabaseRead> result;
+  const auto started = std::chrono::steady_clock::now();
+  database.read_async(io, [&](wte::local::DatabaseRead r) { result = std::move(r); });
+  CHECK_FALSE(result);  // never inline
+  // The loop keeps turning while the worker waits for the lock: a 10 ms tick keeps ticking.
+  int ticks = 0;
+  std::chrono::steady_clock::duration longest_gap{};
+  auto last = std::chrono::steady_clock::now();
+  boost::asio::steady_timer tick(io);
+  std::function<void()> arm = [&] {
+    tick.expires_after(std::chrono::milliseconds(10));
+    tick.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      const auto now = std::chrono::steady_clock::now();
+      longest_gap = std::max(longest_gap, now - last);
+      last = now;
+      ++ticks;
+      if (!result) arm();
+    });
+  };
+  arm();
+  while (!result && std::chrono::steady_clock::now() - started < std::chrono::seconds(20)) {
+    io.run_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(result);
+  CHECK(result->error->kind == DatabaseErrorKind::locked);
+  CHECK(ticks >= 5);
+  CHECK(longest_gap < std::chrono::milliseconds(250));  // the read took 300 ms and more
+  exec(writer.get(), "COMMIT");
+
+  // Unlocked: the rows arrive on the loop.
+  result.reset();
+  database.read_async(io, [&](wte::local::DatabaseRead r) { result = std::move(r); });
+  while (!result && std::chrono::steady_clock::now() - started < std::chrono::seconds(20)) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(result);
+  REQUIRE(result->ok());
+  CHECK(ids_of(*result) == std::set<std::string>{"s1"});
+}
+
+TEST_CASE("read_async: a database destroyed before its answer drops the answer") {
+  TempDir dir;
+  {
+    wte::session_tree::SessionTable table(dir.path() / "whmxfer.sqlite");
+    table.insert("s1", "i", "a", "b", 20, 1);
+  }
+  boost::asio::io_context io;
+  int answers = 0;
+  {
+    const SessionDatabase database(dir.path());
+    for (int i = 0; i < 5; ++i)
+      database.read_async(io, [&](wte::local::DatabaseRead) { ++answers; });
+  }
+  io.run_for(std::chrono::milliseconds(300));
+  CHECK(answers == 0);
 }

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 using wte::metrics::accepts_gzip;
 using wte::metrics::ExpositionFormat;
 using wte::metrics::negotiate_format;
@@ -67,10 +69,12 @@ TEST_CASE("content types, slots, label names") {
         "text/plain; version=0.0.4; charset=utf-8");
   CHECK(wte::metrics::content_type(ExpositionFormat::openmetrics) ==
         "application/openmetrics-text; version=1.0.0; charset=utf-8");
-  CHECK(Exposition{ExpositionFormat::text, false}.slot() == 0);
-  CHECK(Exposition{ExpositionFormat::text, true}.slot() == 1);
-  CHECK(Exposition{ExpositionFormat::openmetrics, false}.slot() == 2);
-  CHECK(Exposition{ExpositionFormat::openmetrics, true}.slot() == 3);
+  const std::set<std::string_view> keys{
+      Exposition{ExpositionFormat::text, false}.cache_key(),
+      Exposition{ExpositionFormat::text, true}.cache_key(),
+      Exposition{ExpositionFormat::openmetrics, false}.cache_key(),
+      Exposition{ExpositionFormat::openmetrics, true}.cache_key()};
+  CHECK(keys.size() == 4);
   CHECK(wte::metrics::negotiate("application/openmetrics-text", "gzip") ==
         Exposition{ExpositionFormat::openmetrics, true});
   CHECK(wte::metrics::format_name(ExpositionFormat::openmetrics) == "openmetrics");

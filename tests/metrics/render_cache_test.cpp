@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using wte::metrics::RenderCache;
 using namespace std::chrono_literals;
 
@@ -43,15 +45,44 @@ TEST_CASE("an instant render is not reused; clear() and a clock going back end r
   CHECK(cache.fresh(t0 + 2500ms) == nullptr);
 }
 
-TEST_CASE("each slot keeps its own body and age; clear() empties them all") {
-  RenderCache cache(4.0, 1s);
-  cache.store("text", t0, t0 + 10ms, 0);
-  cache.store("openmetrics+gzip", t0, t0 + 100ms, 3);
-  CHECK(*cache.fresh(t0 + 20ms, 0) == "text");
-  CHECK(cache.fresh(t0 + 20ms, 1) == nullptr);  // never rendered
-  CHECK(*cache.fresh(t0 + 200ms, 3) == "openmetrics+gzip");
-  CHECK(cache.fresh(t0 + 200ms, 0) == nullptr);  // slot 0's 40 ms are over
-  CHECK(cache.fresh(t0 + 200ms, RenderCache::kSlots) == nullptr);
+TEST_CASE("pages are kept apart by key; the default page is the one without a key") {
+  RenderCache cache(4.0);
+  cache.store("/", "landing", t0, t0 + 10ms);
+  cache.store("/api/v1/sessions", "json", t0, t0 + 5ms);
+  cache.store("metrics", t0, t0 + 5ms);  // no key
+  REQUIRE(cache.fresh("/", t0 + 20ms) != nullptr);
+  CHECK(*cache.fresh("/", t0 + 20ms) == "landing");
+  CHECK(*cache.fresh("/api/v1/sessions", t0 + 20ms) == "json");
+  CHECK(*cache.fresh(t0 + 20ms) == "metrics");
+  CHECK(cache.fresh("/other", t0 + 20ms) == nullptr);
+  CHECK(cache.size() == 3);
   cache.clear();
-  CHECK(cache.fresh(t0 + 200ms, 3) == nullptr);
+  CHECK(cache.fresh("/", t0 + 20ms) == nullptr);
+}
+
+TEST_CASE("the reuse window counts every page's render, so alternating pages share a budget") {
+  RenderCache cache(4.0, 1s);
+  cache.store("/", "a", t0, t0 + 10ms);  // alone: reused for 40 ms
+  CHECK(cache.fresh("/", t0 + 55ms) == nullptr);
+  cache.store("/api", "b", t0, t0 + 10ms);  // both took 10 ms: each reused for 80 ms
+  CHECK(cache.fresh("/", t0 + 55ms) != nullptr);
+  CHECK(cache.fresh("/", t0 + 89ms) != nullptr);
+  CHECK(cache.fresh("/", t0 + 90ms) == nullptr);
+  cache.store("/slow", "c", t0, t0 + 900ms);  // still never past max_age
+  CHECK(cache.fresh("/slow", t0 + 1899ms) != nullptr);
+  CHECK(cache.fresh("/slow", t0 + 1900ms) == nullptr);
+}
+
+TEST_CASE("at most kMaxPages pages: a new one replaces the oldest render") {
+  RenderCache cache(4.0, 1s);
+  for (std::size_t i = 0; i < RenderCache::kMaxPages; ++i) {
+    cache.store("/p" + std::to_string(i), "x", t0 + std::chrono::milliseconds(i), t0 + 100ms);
+  }
+  cache.store("/p0", "again", t0, t0 + 150ms);  // a known key: nothing evicted
+  CHECK(cache.size() == RenderCache::kMaxPages);
+  cache.store("/new", "n", t0 + 200ms, t0 + 201ms);
+  CHECK(cache.size() == RenderCache::kMaxPages);
+  CHECK(cache.fresh("/p1", t0 + 202ms) == nullptr);  // among the oldest renders, the first
+  CHECK(cache.fresh("/p0", t0 + 202ms) != nullptr);
+  CHECK(cache.fresh("/new", t0 + 202ms) != nullptr);
 }

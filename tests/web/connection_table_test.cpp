@@ -38,3 +38,27 @@ TEST_CASE("ties go to the lower id") {
 }
 
 }  // namespace wte::web
+
+namespace wte::web {
+
+TEST_CASE("a write that does not finish becomes evictable after its grace, a young one never") {
+  using namespace std::chrono_literals;
+  const ConnectionTable::Clock::time_point t0{};
+  ConnectionTable table;
+  table.add(1, t0 + 1s);
+  table.set_busy(1);
+  table.add(2, t0 + 1s);
+  table.set_writing(2, t0 + 2s);  // started writing at 2 s: a client that does not read
+  CHECK_FALSE(table.longest_waiting());
+  CHECK_FALSE(table.evictable(t0 + 2500ms, 1s));  // still young
+  CHECK(table.evictable(t0 + 3s, 1s) == 2u);
+  table.add(3, t0 + 5s);  // waits for its header since 5 s: the writer has held on longer
+  CHECK(table.evictable(t0 + 6s, 1s) == 2u);
+  CHECK(table.longest_waiting() == 3u);
+  table.set_waiting(2, t0 + 7s);  // the write finished: waits for the next request
+  CHECK(table.evictable(t0 + 8s, 1s) == 3u);
+  table.set_writing(3, t0 + 8s);
+  CHECK(table.evictable(t0 + 8500ms, 1s) == 2u);
+}
+
+}  // namespace wte::web

@@ -1,10 +1,15 @@
 #include "web/http_server.hpp"
 
+#include <crypt.h>
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 #include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "test_bcrypt.hpp"
@@ -458,6 +463,149 @@ TEST_CASE("listening on [::1]:0 works where IPv6 exists") {
     return;
   }
   CHECK(server.port() != 0);
+}
+
+}  // namespace wte::web::test
+
+namespace wte::web::test {
+namespace {
+
+// A bcrypt hash that costs real time (cost 12: a few hundred ms), as an attacker would make
+// every wrong password cost.
+std::string slow_bcrypt(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (!crypt_gensalt_rn("$2b$", 12, nullptr, 0, salt, sizeof salt))
+    throw std::runtime_error("salt");
+  auto data = std::make_unique<crypt_data>();
+  const char* hash = crypt_rn(password.c_str(), salt, data.get(), sizeof(crypt_data));
+  if (!hash || hash[0] == '*') throw std::runtime_error("crypt");
+  return hash;
+}
+
+}  // namespace
+
+TEST_CASE("wrong passwords are checked off the loop: a cached scrape does not wait for them") {
+  ServerOptions options = test_options();
+  options.basic_auth_users = {{"prom", slow_bcrypt("secret")}};
+  options.auth_threads = 1;
+  ServerThread server(options, hello_handler());
+  const std::string right = "Authorization: Basic cHJvbTpzZWNyZXQ=\r\n";  // prom:secret
+  const std::string wrong = "Authorization: Basic cHJvbTp3cm9uZw==\r\n";  // prom:wrong
+
+  Client scraper;
+  REQUIRE(scraper.connect(server.port()));
+  const auto first_start = Clock::now();
+  auto first = scraper.request("GET", "/metrics", right);  // pays one bcrypt, then cached
+  const auto one_bcrypt = Clock::now() - first_start;
+  REQUIRE(first);
+  REQUIRE(first->result_int() == 200);
+
+  std::vector<std::unique_ptr<Client>> attackers;
+  for (int i = 0; i < 4; ++i) {
+    auto& a = attackers.emplace_back(std::make_unique<Client>());
+    REQUIRE(a->connect(server.port()));
+    REQUIRE(a->send("GET /metrics HTTP/1.1\r\nHost: x\r\n" + wrong + "\r\n"));
+  }
+  for (int i = 0; i < 200 && server.stats().bcrypt_checks < 5; ++i)
+    std::this_thread::sleep_for(5ms);
+  CHECK(server.stats().bcrypt_checks == 5);  // four bcrypts queued: a second of work or more
+
+  const auto start = Clock::now();
+  auto cached = scraper.request("GET", "/metrics", right);
+  const auto took = Clock::now() - start;
+  REQUIRE(cached);
+  CHECK(cached->result_int() == 200);
+  CHECK(took < one_bcrypt);  // on the loop, it would wait for all four
+  for (auto& a : attackers) {
+    auto r = a->read(false, 10000ms);
+    REQUIRE(r);
+    CHECK(r->result_int() == 401);
+  }
+  CHECK(server.stats().bcrypt_checks == 5);
+}
+
+TEST_CASE("a connection checking a password when the server stops is closed cleanly") {
+  ServerOptions options = test_options();
+  options.basic_auth_users = {{"prom", slow_bcrypt("secret")}};
+  options.auth_threads = 1;
+  auto server = std::make_unique<ServerThread>(options, hello_handler());
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    auto& c = clients.emplace_back(std::make_unique<Client>());
+    REQUIRE(c->connect(server->port()));
+    REQUIRE(c->send("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic cHJvbTp3cm9uZw==\r\n\r\n"));
+  }
+  for (int i = 0; i < 200 && server->stats().bcrypt_checks < 3; ++i)
+    std::this_thread::sleep_for(5ms);
+  server.reset();  // two checks never started, one running: no leak, no crash
+  for (auto& c : clients) CHECK(c->closed_by_peer(2000ms));
+}
+
+namespace {
+
+// A client that sends `count` pipelined requests and never reads an answer.
+std::unique_ptr<Client> non_reader(unsigned short port, int count) {
+  auto c = std::make_unique<Client>();
+  if (!c->connect(port)) return nullptr;
+  std::string burst;
+  for (int i = 0; i < count; ++i) burst += "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  if (!c->send(burst)) return nullptr;
+  return c;
+}
+
+AsyncHandler big_handler(std::shared_ptr<std::atomic<int>> served) {
+  return make_async([served](const Request& r) {
+    ++*served;
+    return Response::text(200, r.path == "/big" ? std::string(100 * 1024, 'x') : "small");
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a client that sends requests and never reads costs a few answers, not a buffer full") {
+  ServerOptions options = test_options();
+  options.write_timeout = 1500ms;
+  auto served = std::make_shared<std::atomic<int>>(0);
+  ServerThread server(options, big_handler(served));
+  auto client = non_reader(server.port(), 200);
+  REQUIRE(client);
+  std::this_thread::sleep_for(500ms);
+  // 100 KB answers: the peer's receive buffer (128 KB by default) and max_unread_bytes
+  // (256 KB) hold a few; without the check the send buffer (4 MB) took 40 or more.
+  CHECK(served->load() < 12);
+  // Then the write deadline closes it.
+  for (int i = 0; i < 400 && server.stats().connections_open > 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(server.stats().connections_open == 0);
+  CHECK(server.stats().write_stalls == 1);
+}
+
+TEST_CASE("at the limit, a connection whose answer is not read is evicted for a real client") {
+  ServerOptions options = test_options();
+  options.max_connections = 4;
+  options.write_timeout = 20000ms;  // eviction must do it, not the deadline
+  options.write_grace = 200ms;
+  options.max_unread_bytes = 64 * 1024 * 1024;  // and not the drain check either
+  auto served = std::make_shared<std::atomic<int>>(0);
+  ServerThread server(options, big_handler(served));
+  std::vector<std::unique_ptr<Client>> stuck;
+  for (int i = 0; i < 4; ++i) {
+    stuck.push_back(non_reader(server.port(), 400));
+    REQUIRE(stuck.back());
+  }
+  // Their writes stall (40 MB asked, a few MB buffered): no answer is served for a while.
+  for (int before = -1, i = 0; i < 100 && served->load() != before; ++i) {
+    before = served->load();
+    std::this_thread::sleep_for(500ms);
+  }
+  const auto start = Clock::now();
+  Client real;
+  REQUIRE(real.connect(server.port()));
+  auto r = real.request("GET", "/small");
+  REQUIRE(r);
+  CHECK(r->body() == "small");
+  CHECK(Clock::now() - start < 1000ms);
+  CHECK(server.stats().connections_rejected >= 1);
 }
 
 }  // namespace wte::web::test

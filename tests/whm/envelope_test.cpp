@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace wte::whm;
@@ -110,9 +111,112 @@ TEST_CASE("api failure reasons are bounded and made valid UTF-8") {
 
   const auto invalid_name =
       parse_state_response(envelope("{\"state_name\":\"RUN\xc3\"}", "1"), 200, kJson);
-  REQUIRE(invalid_name.ok());
-  CHECK(invalid_name.value().starts_with("RUN"));
-  CHECK(invalid_name.value() != std::string("RUN\xc3"));
+  REQUIRE_FALSE(invalid_name.ok());
+  CHECK(invalid_name.error().reason == ErrorReason::bad_response);
+  CHECK(invalid_name.error().message.find("RUN") == std::string::npos);
+}
+
+namespace {
+constexpr std::string_view kToken = "U7HMR63FHY282DQZ4H5BIH16JLYSO01M";  // cPanel's shape
+
+std::string state_envelope(std::string_view name) {
+  return envelope("{\"state_name\":\"" + std::string(name) + "\"}", "1");
+}
+}  // namespace
+
+TEST_CASE("a state name is a state name: never the token, a piece of it, or free text") {
+  for (const char* good :
+       {"RUNNING", "COMPLETED", "TRANSFER_INPROGRESS", "SOMETHING_NEW", "X", "STATE_2"}) {
+    CAPTURE(good);
+    const auto r = parse_state_response(state_envelope(good), 200, kJson, kToken);
+    REQUIRE(r.ok());
+    CHECK(r.value() == good);
+  }
+  const std::vector<std::string> bad = {std::string(kToken),
+                                        "X" + std::string(kToken) + "Y",
+                                        std::string(kToken.substr(0, 12)),
+                                        std::string(kToken.substr(10, 10)),
+                                        "running",
+                                        "RUN NING",
+                                        "<script>",
+                                        "1RUNNING",
+                                        std::string(65, 'A'),
+                                        "A\\u0000B"};
+  for (const auto& name : bad) {
+    CAPTURE(name);
+    const auto r = parse_state_response(state_envelope(name), 200, kJson, kToken);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().reason == ErrorReason::bad_response);
+    CHECK(r.error().message.find("not a state name") != std::string::npos);
+    CHECK(r.error().message.find(kToken.substr(0, 8)) == std::string::npos);
+  }
+  // Without a secret to compare with, the shape alone decides.
+  CHECK(parse_state_response(state_envelope(kToken), 200, kJson).ok());
+  CHECK(is_plausible_state_name("PAUSED", kToken));
+  CHECK_FALSE(is_plausible_state_name(kToken, kToken));
+}
+
+TEST_CASE("the token is redacted before a reason is cut: no prefix of it straddles the cut") {
+  for (std::size_t lead = kMaxReasonBytes - kToken.size(); lead <= kMaxReasonBytes; ++lead) {
+    CAPTURE(lead);
+    const std::string reason = "\"" + std::string(lead, 'r') + std::string(kToken) + " tail\"";
+    for (const unsigned status : {200u, 403u, 500u}) {
+      const std::string body =
+          status == 200 ? envelope("{}", "0", reason) : "{\"error\":" + reason + "}";
+      const auto r = parse_state_response(body, status, kJson, kToken);
+      REQUIRE_FALSE(r.ok());
+      for (std::size_t piece = 4; piece <= kToken.size(); ++piece) {
+        CHECK(r.error().message.find(kToken.substr(0, piece)) == std::string::npos);
+      }
+    }
+  }
+  const auto type = parse_state_response("x", 200, "text/html; t=" + std::string(kToken), kToken);
+  REQUIRE_FALSE(type.ok());
+  CHECK(type.error().message.find(kToken) == std::string::npos);
+  CHECK(clean_server_text(std::string(495, 'a') + std::string(kToken), kMaxReasonBytes, kToken)
+            .find(kToken.substr(0, 4)) == std::string::npos);
+}
+
+TEST_CASE("a log quoting the token has it masked, keeping its length") {
+  const std::string log = "{\\\"item\\\":\\\"" + std::string(kToken) + "\\\"}\\n" +
+                          std::string(kToken) + std::string(kToken);
+  auto r = parse_log_response(envelope("{\"log\":\"" + log + "\"}", "1"), 200, kJson, kToken);
+  REQUIRE(r.ok());
+  const std::string_view text = r.value().log;
+  CHECK(text.find(kToken) == std::string_view::npos);
+  CHECK(text.find(kToken.substr(0, 8)) == std::string_view::npos);
+  CHECK(text == "{\"item\":\"" + std::string(kToken.size(), '*') + "\"}\n" +
+                    std::string(2 * kToken.size(), '*'));
+}
+
+TEST_CASE("deeply nested JSON is a bad response, not a stack overflow") {
+  // 150,000 nested arrays: 300 KB, far under any size limit. A recursive parser overflows
+  // the stack on it; every WHM answer is read with bounded depth.
+  const std::string deep = std::string(150000, '[') + std::string(150000, ']');
+  const std::vector<std::string> bodies = {
+      deep, "{\"data\":{\"state_name\":" + deep + "},\"metadata\":{\"result\":1}}",
+      envelope("{\"log\":" + deep + "}", "1"), envelope("{\"x\":" + deep + "}", "1"),
+      std::string(150000, '{')};
+  for (const auto& body : bodies) {
+    const auto state = parse_state_response(body, 200, kJson);
+    REQUIRE_FALSE(state.ok());
+    CHECK(state.error().reason == ErrorReason::bad_response);
+    auto log = parse_log_response(std::string(body), 200, kJson);
+    REQUIRE_FALSE(log.ok());
+    CHECK(log.error().reason == ErrorReason::bad_response);
+  }
+  const auto nested = parse_state_response(bodies[1], 200, kJson);
+  CHECK(nested.error().message.find("nested deeper than") != std::string::npos);
+  // Error bodies are parsed for their reason too: a deep one only loses its reason.
+  const auto denied = parse_state_response(std::string(60000, '[') + "]", 403, kJson);
+  CHECK(denied.error().reason == ErrorReason::auth);
+  CHECK(denied.error().message == "authentication failed (HTTP 403)");
+  // Nesting a real answer needs stays accepted.
+  std::string moderate = "1";
+  for (int i = 0; i < 40; ++i) moderate = "[" + moderate + "]";
+  CHECK(parse_state_response(envelope("{\"x\":" + moderate + ",\"state_name\":\"RUNNING\"}", "1"),
+                             200, kJson)
+            .ok());
 }
 
 TEST_CASE("parse_log_response: escapes are undone in place") {

@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <sstream>
 
 namespace wte::whm::test {
 
@@ -104,9 +105,40 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       response_.prepare_payload();
     }
+    if (reply_.extra_body && reply_.extra_after.count() == 0) {
+      // Both answers in one write: they arrive together, the second right behind the first.
+      std::ostringstream wire;
+      wire << response_;
+      raw_ = wire.str() + extra_response();
+      asio::async_write(stream_, asio::buffer(raw_),
+                        [self = shared_from_this()](error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->read();
+                        });
+      return;
+    }
     http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
       if (ec || self->reply_.action == Action::respond_close) return self->close();
+      if (self->reply_.extra_body) return self->send_extra();
       self->read();
+    });
+  }
+
+  std::string extra_response() const {
+    const std::string& body = *reply_.extra_body;
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
+  void send_extra() {
+    timer_.expires_after(reply_.extra_after);
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec) return;
+      self->raw_ = self->extra_response();
+      asio::async_write(self->stream_, asio::buffer(self->raw_), [self](error_code e, std::size_t) {
+        if (e) return self->close();
+        self->read();
+      });
     });
   }
 

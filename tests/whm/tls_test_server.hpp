@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct Reply {
   bool chunked = false;
   Action action = Action::respond;
   std::chrono::milliseconds delay{0};  // wait this long before answering
+  // A hostile server: after the answer, wait `extra_after`, then send a second, unrequested
+  // 200 answer with this body on the same connection (and only then read the next request).
+  std::optional<std::string> extra_body = std::nullopt;
+  std::chrono::milliseconds extra_after{0};
 };
 
 class TlsTestServer {

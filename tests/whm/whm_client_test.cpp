@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_certificates.hpp"
 #include "tls_test_server.hpp"
@@ -339,6 +341,55 @@ TEST_CASE_FIXTURE(Fixture, "keep-alive: two requests, one connection, one handsh
   CHECK(srv->connections_accepted() == 1);
   REQUIRE(srv->requests().size() == 2);
   CHECK(srv->requests()[1].connection == 1);
+}
+
+namespace {
+
+// A hostile server sends one answer nobody asked for: every later request must still get
+// its own answer (a reused connection would hand each request its predecessor's answer).
+void check_unrequested_answer_is_never_read(Fixture& f, std::chrono::milliseconds extra_after) {
+  const std::vector<std::pair<std::string, std::string>> sessions = {
+      {"sessionA", "PENDING"}, {"sessionB", "RUNNING"}, {"sessionC", "PAUSED"}};
+  bool extra_sent = false;
+  auto srv = f.server([&](const SeenRequest& seen) {
+    Reply reply{200, "application/json", state_body("FAILED")};
+    for (const auto& [id, state] : sessions) {
+      if (seen.target.find(id) != std::string::npos) reply.body = state_body(state);
+    }
+    if (!extra_sent) {
+      extra_sent = true;
+      reply.extra_body = state_body("ABORTED");
+      reply.extra_after = extra_after;
+    }
+    return reply;
+  });
+  WhmClient client(f.io, f.endpoint(srv->port()));
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& session : sessions) {
+      const std::string& id = session.first;  // no structured binding: CAPTURE captures it
+      const std::string& state = session.second;
+      auto out = f.get_state(client, id);
+      REQUIRE(f.run_until([&] { return out->done(); }));
+      CAPTURE(id);
+      REQUIRE(out->result->ok());
+      CHECK(out->result->value() == state);
+      // The next poll comes later: by then the extra answer is here. (One sent while our
+      // request is on its way cannot be told from the answer to it, HTTP/1.1 has no ids; the
+      // real answer then arrives unrequested and the connection goes.)
+      f.settle(20ms + extra_after * 3);
+    }
+  }
+  CHECK(srv->connections_accepted() == 2);  // the tainted connection was replaced once
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "an unrequested answer right behind an answer closes the connection") {
+  check_unrequested_answer_is_never_read(*this, 0ms);
+}
+
+TEST_CASE_FIXTURE(Fixture, "an unrequested answer arriving on an idle connection closes it") {
+  check_unrequested_answer_is_never_read(*this, 100ms);
 }
 
 TEST_CASE_FIXTURE(Fixture, "an idle connection the server closed is replaced transparently") {
