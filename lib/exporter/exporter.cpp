@@ -1,5 +1,7 @@
 #include "exporter/exporter.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -55,6 +57,7 @@ void Exporter::apply(PreparedConfig& p) {
       *this, c.limits.max_item_series_per_session,
       [this](std::size_t dropped) { metrics_.dropped("item_series", dropped); });
   api_token_ = std::move(p.api_token);
+  if (registry_) registry_->set_limits(registry_limits(c));
   config_ = c;
   apply_sources(std::move(p.sources));
 }
@@ -115,7 +118,8 @@ std::string Exporter::start(const config::Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(p.config.state_directory, ec);
   registry_ = std::make_unique<sources::SessionRegistry>(
-      (std::filesystem::path(p.config.state_directory) / "sessions.json").string());
+      io_, (std::filesystem::path(p.config.state_directory) / "sessions.json").string(),
+      registry_limits(p.config));
   if (auto err = registry_->load(); !err.empty()) {
     logger_.error("cannot read the registered sessions; starting with none", {{"error", err}});
   }
@@ -215,12 +219,14 @@ void Exporter::build_routes() {
   auto sync = [](auto fn) { return web::make_async(std::move(fn)); };
   router_.add("GET", "/", sync([this](const web::Request&) {
                 if (!config_.serve_status_pages) return pages_off();
-                status::PageContext ctx;
-                ctx.version = options_.version;
-                ctx.now_unix = clock_.unix_now();
-                ctx.stall_threshold_seconds =
-                    std::chrono::duration<double>(config_.stall_threshold).count();
-                return web::Response::html(status::render_landing_page(*this, ctx));
+                return web::Response::html(cached_page("/", [this] {
+                  status::PageContext ctx;
+                  ctx.version = options_.version;
+                  ctx.now_unix = clock_.unix_now();
+                  ctx.stall_threshold_seconds =
+                      std::chrono::duration<double>(config_.stall_threshold).count();
+                  return status::render_landing_page(*this, ctx);
+                }));
               }));
   router_.add("GET", "/metrics",
               sync([this](const web::Request& r) { return metrics_response(r); }));
@@ -233,12 +239,16 @@ void Exporter::build_routes() {
                 ctx.stall_threshold_seconds =
                     std::chrono::duration<double>(config_.stall_threshold).count();
                 ctx.items = !items || (*items != "0" && *items != "false");
-                return web::Response::json(200, status::sessions_json(*this, ctx));
+                const std::string key = ctx.items ? "/api/v1/sessions" : "/api/v1/sessions?items=0";
+                return web::Response::json(
+                    200, cached_page(key, [&] { return status::sessions_json(*this, ctx); }));
               }));
-  router_.add("POST", std::string(kSessionsPath),
-              sync([this](const web::Request& r) { return register_session(r); }));
-  router_.add_prefix("DELETE", std::string(kSessionsPrefix),
-                     sync([this](const web::Request& r) { return unregister_session(r); }));
+  router_.add("POST", std::string(kSessionsPath), [this](web::Request r, web::Respond respond) {
+    register_session(r, std::move(respond));
+  });
+  router_.add_prefix(
+      "DELETE", std::string(kSessionsPrefix),
+      [this](web::Request r, web::Respond respond) { unregister_session(r, std::move(respond)); });
   router_.add("GET", "/-/healthy",
               sync([](const web::Request&) { return web::Response::text(200, "Healthy\n"); }));
   router_.add("GET", "/-/ready", sync([this](const web::Request&) {
@@ -258,15 +268,16 @@ web::Response Exporter::metrics_response(const web::Request& request) {
   r.content_type = std::string(metrics::content_type(exposition.format));
   r.headers.emplace_back("Vary", std::string(metrics::kVary));
   if (exposition.gzip) r.headers.emplace_back("Content-Encoding", "gzip");
-  if (const std::string* body = render_cache_.fresh(exposition.cache_key(), clock_.monotonic_now())) {
+  if (const std::string* body =
+          render_cache_.fresh(exposition.cache_key(), clock_.monotonic_now())) {
     r.body = *body;
     return r;
   }
   const auto started = clock_.monotonic_now();
   const metrics::ProcessCollector process;  // process_*, read from /proc/self
   std::string body = metrics::render_metrics({collector_.get(), &metrics_, &process}, exposition);
-  r.body = render_cache_.store(exposition.cache_key(), std::move(body), started,
-                              clock_.monotonic_now());
+  r.body =
+      render_cache_.store(exposition.cache_key(), std::move(body), started, clock_.monotonic_now());
   return r;
 }
 
@@ -284,41 +295,98 @@ std::optional<web::Response> Exporter::refuse_registration(const web::Request& r
   return std::nullopt;
 }
 
-web::Response Exporter::register_session(const web::Request& request) {
-  if (auto refused = refuse_registration(request)) return *refused;
-  auto parsed = parse_register_body(request.body);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return *error;
-  const auto& reg = std::get<sources::Registration>(parsed);
-  const auto source = sources_.find(reg.host);
-  if (source == sources_.end() || !source->second->accepts_registrations()) {
-    return web::Response::json(404, R"({"error":"no such host in this instance's config"})");
-  }
-  if (auto err = registry_->add(reg); !err.empty()) {
-    logger_.error("cannot save the registered sessions", {{"error", err}});
-    return web::Response::json(500, R"({"error":"cannot save the registration; see the log"})");
-  }
-  sync_registered(*source->second);
-  logger_.info("session registered", {{"host", reg.host}, {"session", reg.session_id}});
-  return web::Response::json(201, R"({"status":"registered"})");
+namespace {
+
+// {"error": message}, the message escaped as JSON.
+web::Response json_error(unsigned status, std::string_view message) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  w.Key("error");
+  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  w.EndObject();
+  return web::Response::json(status, std::string(out.GetString(), out.GetSize()));
 }
 
-web::Response Exporter::unregister_session(const web::Request& request) {
-  if (auto refused = refuse_registration(request)) return *refused;
-  auto parsed = parse_unregister_path(request.path, kSessionsPrefix);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return *error;
-  const auto& reg = std::get<sources::Registration>(parsed);
-  if (!registry_->all().contains(reg)) {
-    return web::Response::json(404, R"({"error":"no such registered session"})");
+}  // namespace
+
+sources::RegistryLimits Exporter::registry_limits(const config::Config& config) {
+  sources::RegistryLimits limits;
+  limits.max_sessions_per_host = config.limits.max_sessions_per_host;
+  return limits;
+}
+
+std::size_t Exporter::configured_sessions(const std::string& host) const {
+  for (const auto& h : config_.hosts) {
+    if (h.name == host) return h.sessions.size();
   }
-  if (auto err = registry_->remove(reg); !err.empty()) {
-    logger_.error("cannot save the registered sessions", {{"error", err}});
-    return web::Response::json(500, R"({"error":"cannot save the registration; see the log"})");
+  return 0;
+}
+
+// The registry's file is written off the event loop (a slow or full disk never holds up
+// scrapes and polls); the answer goes out once the change is durable, or refused at once
+// when it would pass a limit.
+void Exporter::register_session(const web::Request& request, web::Respond respond) {
+  if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
+  auto parsed = parse_register_body(request.body);
+  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
+  const auto reg = std::get<sources::Registration>(parsed);
+  const auto source = sources_.find(reg.host);
+  if (source == sources_.end() || !source->second->accepts_registrations()) {
+    return respond(json_error(404, "no such host in this instance's config"));
+  }
+  registry_->add_async(reg, configured_sessions(reg.host),
+                       [this, reg, respond = std::move(respond)](sources::RegistryChange c) {
+                         respond(answer_change(c, reg, "registered", 201));
+                       });
+}
+
+void Exporter::unregister_session(const web::Request& request, web::Respond respond) {
+  if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
+  auto parsed = parse_unregister_path(request.path, kSessionsPrefix);
+  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
+  const auto reg = std::get<sources::Registration>(parsed);
+  if (!registry_->all().contains(reg)) {
+    return respond(json_error(404, "no such registered session"));
+  }
+  registry_->remove_async(reg,
+                          [this, reg, respond = std::move(respond)](sources::RegistryChange c) {
+                            respond(answer_change(c, reg, "removed", 200));
+                          });
+}
+
+// The answer to a registry change, once it is known; the host's source is re-synced.
+web::Response Exporter::answer_change(const sources::RegistryChange& change,
+                                      const sources::Registration& reg, std::string_view done,
+                                      unsigned done_status) {
+  using Status = sources::RegistryChange::Status;
+  if (change.status == Status::refused) {
+    logger_.warn("session registration refused",
+                 {{"host", reg.host}, {"session", reg.session_id}, {"reason", change.message}});
+    return json_error(409, change.message);
+  }
+  if (change.status == Status::failed) {
+    logger_.error("cannot save the registered sessions", {{"error", change.message}});
+    return json_error(500, "cannot save the registration; see the log");
   }
   if (const auto source = sources_.find(reg.host); source != sources_.end()) {
     sync_registered(*source->second);
   }
-  logger_.info("session unregistered", {{"host", reg.host}, {"session", reg.session_id}});
-  return web::Response::json(200, R"({"status":"removed"})");
+  if (change.status == Status::done) {
+    logger_.info(done == "registered" ? "session registered" : "session unregistered",
+                 {{"host", reg.host}, {"session", reg.session_id}});
+  }
+  return web::Response::json(done_status, "{\"status\":\"" + std::string(done) + "\"}");
+}
+
+// `/` and the API, rendered at most once per reuse window however many clients ask
+// (metrics/render_cache.hpp): a flood of page requests cannot starve scrapes and polls.
+std::string Exporter::cached_page(std::string_view key,
+                                  const std::function<std::string()>& render) {
+  if (const std::string* body = render_cache_.fresh(key, clock_.monotonic_now())) return *body;
+  const auto started = clock_.monotonic_now();
+  std::string body = render();
+  return render_cache_.store(key, std::move(body), started, clock_.monotonic_now());
 }
 
 // `serve_status_pages: false`: the page and the API, which show account names and failure

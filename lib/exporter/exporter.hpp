@@ -70,8 +70,14 @@ class Exporter : public sources::StatusSource {
   web::Response metrics_response(const web::Request& request);
   // The 403 (API disabled) or 401 (no or wrong bearer token) to send, if any.
   std::optional<web::Response> refuse_registration(const web::Request& request) const;
-  web::Response register_session(const web::Request& request);
-  web::Response unregister_session(const web::Request& request);
+  void register_session(const web::Request& request, web::Respond respond);
+  void unregister_session(const web::Request& request, web::Respond respond);
+  web::Response answer_change(const sources::RegistryChange& change,
+                              const sources::Registration& reg, std::string_view done,
+                              unsigned done_status);
+  static sources::RegistryLimits registry_limits(const config::Config& config);
+  std::size_t configured_sessions(const std::string& host) const;
+  std::string cached_page(std::string_view key, const std::function<std::string()>& render);
   web::Response reload_response(const web::Request& request);
   static web::Response pages_off();
   void record_load(bool ok, const std::string& message);

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::exporter {
 
@@ -40,7 +40,7 @@ class NotifySocket {
  private:
   std::optional<NotifyAddress> address_;
   std::string problem_;
-  config::UniqueFd fd_;
+  os::UniqueFd fd_;
 };
 
 }  // namespace wte::exporter

@@ -68,7 +68,7 @@ void LocalSource::schedule(milliseconds delay) {
   timer_.expires_after(delay);  // also cancels the wait armed by the previous poll
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
-    if (!ec && self && self->running_) self->poll_now();
+    if (!ec && self && self->running_) self->poll_async();
   });
 }
 
@@ -110,7 +110,7 @@ void LocalSource::on_events() {
       auto self = weak.lock();
       if (!self) return;
       self->early_pending_ = false;
-      if (!ec && self->running_) self->poll_now();
+      if (!ec && self->running_) self->poll_async();
     });
   }
   wait_for_events();
@@ -156,6 +156,8 @@ void LocalSource::update_settings(LocalSettings settings) {
       recorder_.host_added(name_);
     }
     database_ = SessionDatabase(settings_.path);
+    ++read_generation_;  // the old database's read in flight is dropped: never delivered
+    reading_ = false;
   }
   if (!running_) return;
   if (rebuild || inotify_changed) {
@@ -169,6 +171,26 @@ void LocalSource::update_settings(LocalSettings settings) {
 
 void LocalSource::poll_now() {
   const auto started = clock_.monotonic_now();
+  poll_with(database_.read(), started);
+}
+
+// The database is read on the database's own worker (a writer's lock is waited for there,
+// never on the event loop); the rest of the poll runs when the rows are back. One read at a
+// time: a poll asked for meanwhile is the next timer's.
+void LocalSource::poll_async() {
+  if (reading_) return;
+  reading_ = true;
+  const auto started = clock_.monotonic_now();
+  database_.read_async(
+      io_, [weak = weak_from_this(), started, generation = read_generation_](DatabaseRead db) {
+        auto self = weak.lock();
+        if (!self || generation != self->read_generation_) return;
+        self->reading_ = false;
+        if (self->running_) self->poll_with(std::move(db), started);
+      });
+}
+
+void LocalSource::poll_with(const DatabaseRead& db, sources::Clock::Monotonic::time_point started) {
   const double now = clock_.unix_now();
   ++polls_;
   std::string root_error;
@@ -186,7 +208,7 @@ void LocalSource::poll_now() {
     std::string ignored;
     root_watch_ = watcher_.add(settings_.path, ignored);
   }
-  const auto found = discover(*folders);
+  const auto found = discover(*folders, db);
   track(found, now);
   drop_vanished(found);
   PollErrors errors;
@@ -228,8 +250,7 @@ std::optional<std::set<std::string, std::less<>>> LocalSource::list_folders(
 }
 
 std::vector<LocalSource::Found> LocalSource::discover(
-    const std::set<std::string, std::less<>>& folders) {
-  const DatabaseRead db = database_.read();
+    const std::set<std::string, std::less<>>& folders, const DatabaseRead& db) {
   note_database(db);
   std::vector<Found> found;
   if (db.ok()) {

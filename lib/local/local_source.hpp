@@ -1,8 +1,9 @@
 #pragma once
 // Local mode: on a WHM server, every transfer session on disk is discovered (whmxfer.sqlite,
 // or the session folders when the database cannot be read) and its master log is tailed.
-// Everything runs on the io_context thread; a poll never blocks longer than the database's
-// busy timeout plus the reads of new log bytes.
+// Everything runs on the io_context thread except the database read, which runs on the
+// database's own worker (a lock held by cPanel is waited for there): a poll holds the loop
+// only for the folder listing and the reads of new log bytes.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -57,7 +58,8 @@ class LocalSource final : public sources::Source, public std::enable_shared_from
   std::uint64_t polls() const noexcept { return polls_; }
   sources::HostView view() const;
 
-  // One poll, synchronously (the timer and inotify call it; tests call it directly).
+  // One poll, synchronously, the database read on the caller's thread (tests call it; the
+  // timer and inotify use poll_async, which reads the database off the event loop).
   void poll_now();
 
  private:
@@ -82,7 +84,10 @@ class LocalSource final : public sources::Source, public std::enable_shared_from
   };
 
   std::optional<std::set<std::string, std::less<>>> list_folders(std::string& error) const;
-  std::vector<Found> discover(const std::set<std::string, std::less<>>& folders);
+  void poll_async();
+  void poll_with(const DatabaseRead& db, sources::Clock::Monotonic::time_point started);
+  std::vector<Found> discover(const std::set<std::string, std::less<>>& folders,
+                              const DatabaseRead& db);
   void note_database(const DatabaseRead& db);
   bool ended_long_ago(const Found& f, double now) const;
   void track(const std::vector<Found>& found, double now);
@@ -116,6 +121,8 @@ class LocalSource final : public sources::Source, public std::enable_shared_from
   bool watch_failed_logged_ = false;
   bool running_ = false;
   bool early_pending_ = false;
+  bool reading_ = false;               // a database read is on its worker
+  std::uint64_t read_generation_ = 0;  // a read of an older database is not delivered
   sources::Clock::Monotonic::time_point last_poll_end_{};
 
   sources::SessionSet<Entry> sessions_;

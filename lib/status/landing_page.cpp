@@ -603,7 +603,11 @@ std::string render_landing_page(std::string_view sessions_document, const PageCo
 }
 
 std::string render_landing_page(const sources::StatusSource& source, const PageContext& context) {
-  return render_landing_page(sessions_json(source, {.items = false}), context);
+  return render_landing_page(
+      sessions_json(source, {.now_unix = context.now_unix,
+                             .stall_threshold_seconds = context.stall_threshold_seconds,
+                             .items = false}),
+      context);
 }
 
 }  // namespace wte::status

@@ -28,8 +28,9 @@ namespace wte::status {
 
 struct PageContext {
   std::string version;
-  double now_unix = 0;      // the time the page is rendered at (for "12 s ago")
-  int refresh_seconds = 5;  // how often the script fetches the document again
+  double now_unix = 0;                    // the time the page is rendered at (for "12 s ago")
+  double stall_threshold_seconds = 1800;  // the config's stall_threshold
+  int refresh_seconds = 5;                // how often the script fetches the document again
   std::string metrics_path = "/metrics";
   std::string sessions_api_path = "/api/v1/sessions";
   // What the server renders; the script shows the same limits, with "show all" buttons,

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "config/unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace wte::exporter::testing {
 
@@ -59,7 +59,7 @@ class NotifyListener {
 
  private:
   std::string address_;
-  config::UniqueFd fd_;
+  os::UniqueFd fd_;
 };
 
 // A name no other test process uses at the same time.

@@ -503,3 +503,21 @@ TEST_CASE("from a status source: the document of sessions_json, read as the API'
   CHECK(has(page, "<tr data-host=\"h1\">"));
   check_balanced(page);
 }
+
+TEST_CASE("from a status source: stalls are measured at the page's time and threshold") {
+  // Regression: the page once built its document with a zero clock and the default
+  // threshold, so a stalled session was never shown as such.
+  wte::test::FakeStatusSource src;
+  auto& h = src.add_host("h1");
+  h.last_poll = wte::test::kFixtureNow - 5;
+  h.last_success = h.last_poll;
+  auto& s = src.add_session("h1", "quiet", wte::test::fixture_log("seed-2014-three-accounts.log"));
+  s.api_state = "RUNNING";
+  s.last_change = wte::test::kFixtureNow - 3600;  // an hour without growth
+  PageContext strict = context();
+  strict.stall_threshold_seconds = 1800;
+  CHECK(has(session_row(render_landing_page(src, strict), "h1", "quiet"), "stalled "));
+  PageContext patient = context();
+  patient.stall_threshold_seconds = 7200;
+  CHECK_FALSE(has(session_row(render_landing_page(src, patient), "h1", "quiet"), "stalled "));
+}

@@ -100,7 +100,8 @@ class BasicClient {
     return !run(timeout, [&](auto done) { net::async_write(stream_, net::buffer(raw), done); });
   }
 
-  std::optional<TestResponse> read(bool head = false, std::chrono::milliseconds timeout = 2000ms) {
+  // Generous: a read that succeeds returns at once; sanitizers and a busy machine are slow.
+  std::optional<TestResponse> read(bool head = false, std::chrono::milliseconds timeout = 15000ms) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(16 * 1024 * 1024);
     parser.skip(head);
