@@ -3,34 +3,16 @@
 #include <cmath>
 #include <string_view>
 
+#include "text/json_writer.hpp"
+
 namespace wte::log {
 namespace {
 
-// Every string here is the model's, already valid UTF-8.
-void str(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-void key(JsonWriter& w, std::string_view k) {
-  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-}
-void opt_int(JsonWriter& w, std::string_view k, std::optional<std::int64_t> v) {
-  key(w, k);
-  if (v)
-    w.Int64(*v);
-  else
-    w.Null();
-}
-void opt_number(JsonWriter& w, std::string_view k, std::optional<double> v) {
-  key(w, k);
-  if (v && std::isfinite(*v))
-    w.Double(*v);
-  else
-    w.Null();
-}
-void int_field(JsonWriter& w, std::string_view k, std::int64_t v) {
-  key(w, k);
-  w.Int64(v);
-}
+using text::json::int_field;
+using text::json::key;
+using text::json::opt_int;
+using text::json::opt_number;
+using text::json::str;
 
 void write_accounts(JsonWriter& w, const AccountCounts& a) {
   key(w, "accounts");

@@ -7,40 +7,17 @@
 #include <string_view>
 
 #include "log/overview_json.hpp"
+#include "text/json_writer.hpp"
 
 namespace wte::log {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// Every string we hold is already valid UTF-8 (the model repairs it on the way in).
-void str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-void key(Writer& w, std::string_view k) {
-  str(w, k);
-}
-
-void opt_str(Writer& w, std::string_view k, const std::optional<std::string>& v) {
-  key(w, k);
-  if (v)
-    str(w, *v);
-  else
-    w.Null();
-}
-
-void opt_int(Writer& w, std::string_view k, const std::optional<std::int64_t>& v) {
-  key(w, k);
-  if (v)
-    w.Int64(*v);
-  else
-    w.Null();
-}
-
-void int_field(Writer& w, std::string_view k, std::int64_t v) {
-  key(w, k);
-  w.Int64(v);
-}
+using text::json::int_field;
+using text::json::key;
+using text::json::opt_int;
+using text::json::opt_str;
+using text::json::str;
+using text::json::Writer;
 
 void write_session(Writer& w, const SessionInfo& s) {
   w.StartObject();

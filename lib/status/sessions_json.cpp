@@ -12,37 +12,17 @@
 #include "log/summary_json.hpp"
 #include "status/sessions_summary.hpp"
 #include "status/stall.hpp"
+#include "text/json_writer.hpp"
 #include "text/utf8.hpp"
 
 namespace wte::status {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// Host names, ids and error messages come from the config and from servers: they are made
-// valid UTF-8 here, so that the document always is.
-void str(Writer& w, std::string_view s) {
-  if (text::is_valid_utf8(s)) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return;
-  }
-  std::string repaired;
-  text::append_valid_utf8(repaired, s);
-  w.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
-}
-
-void key(Writer& w, std::string_view k) {
-  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-}
-
-// A number, or null when unknown (or not finite: JSON has no NaN).
-void opt_number(Writer& w, std::string_view k, std::optional<double> v) {
-  key(w, k);
-  if (v && std::isfinite(*v))
-    w.Double(*v);
-  else
-    w.Null();
-}
+using text::json::int_field;
+using text::json::key;
+using text::json::opt_number;
+using text::json::str;
+using text::json::Writer;
 
 // An account is an item whose type names one ("AccountRemoteRoot", "AccountLocal", ...; an
 // item of unknown type counts as one), keyed by its name: the names once each, in order of
@@ -128,11 +108,6 @@ void write_host(Writer& w, const sources::HostView& h) {
   key(w, "sessions");
   w.Uint64(h.sessions);
   w.EndObject();
-}
-
-void int_field(Writer& w, std::string_view k, std::int64_t v) {
-  key(w, k);
-  w.Int64(v);
 }
 
 void write_summary(Writer& w, const SessionsSummary& s) {
