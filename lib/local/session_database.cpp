@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cerrno>
@@ -431,8 +432,11 @@ void SessionDatabase::read_async(boost::asio::io_context& io,
   if (!worker_) worker_ = std::make_shared<Worker>();
   // The job holds the worker weakly: the last owner of this database, not a job, ends it
   // (and never on its own thread).
+  // The work guard keeps `io` running while the read is away, as any pending operation of
+  // its own would: io.run() must not return with a read still to be delivered.
   boost::asio::post(worker_->pool,
                     [file = file_, timeout = busy_timeout_, scratch = scratch_, io = &io,
+                     guard = boost::asio::make_work_guard(io),
                      weak = std::weak_ptr<Worker>(worker_), done = std::move(done)]() mutable {
                       DatabaseRead result = read_database(file, timeout, scratch);
                       boost::asio::post(*io, [weak = std::move(weak), done = std::move(done),
@@ -440,6 +444,7 @@ void SessionDatabase::read_async(boost::asio::io_context& io,
                         if (weak.expired()) return;  // the database object is gone: nobody to tell
                         done(std::move(result));
                       });
+                      guard.reset();
                     });
 }
 
