@@ -165,11 +165,6 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   } else {
     cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
   }
-  // systemd's StateDirectory= (one per shard instance) wins over the built-in default.
-  if (const char* dir = std::getenv("STATE_DIRECTORY");
-      dir && *dir && cfg.state_directory == config::Config{}.state_directory) {
-    cfg.state_directory = dir;
-  }
   logger.set_level(logging::parse_level(cfg.log_level));  // validated by the loader
   logger.info("starting whm_transfer_exporter",
               {{"version", build.version}, {"revision", build.revision}, {"branch", build.branch}});
@@ -186,6 +181,9 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   options.listen_address = a->listen;
   options.web_config_file = a->web_config;
   options.enable_lifecycle = a->enable_lifecycle;
+  // systemd's StateDirectory= (one per shard instance) wins over the built-in default, at
+  // the start and at every reload (where `reload` looks for the outcome).
+  if (const char* dir = std::getenv("STATE_DIRECTORY"); dir && *dir) options.state_directory = dir;
   options.shard = a->shard;
   const sources::SystemClock clock;
   exporter::Exporter exporter(io, logger, options, clock);

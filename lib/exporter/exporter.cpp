@@ -44,6 +44,9 @@ Result<PreparedConfig> Exporter::prepare(config::Config config) {
   if (options_.listen_address) config.listen_address = *options_.listen_address;
   if (options_.web_config_file) config.web_config_file = *options_.web_config_file;
   if (options_.shard) config.shard = *options_.shard;
+  if (options_.state_directory && config.state_directory == config::Config{}.state_directory) {
+    config.state_directory = *options_.state_directory;
+  }
   auto prepared = prepare_config(std::move(config), factory_, config::TokenEnvironment::process());
   if (!prepared.ok()) return Error{join_errors(prepared.error())};
   return std::move(prepared).value();

@@ -34,6 +34,9 @@ struct ExporterOptions {
   std::optional<std::string> web_config_file;
   std::optional<config::ShardSpec> shard;
   bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload
+  // systemd's $STATE_DIRECTORY (StateDirectory=, one per shard instance): replaces the
+  // built-in default of state_directory, not a directory the file names, on every (re)load.
+  std::optional<std::string> state_directory;
 };
 
 class Exporter : public sources::StatusSource {

@@ -195,6 +195,25 @@ class LifecycleTest(unittest.TestCase):
         r = self.cli("reload", "--pid=999999999", f"--state-directory={state}")
         self.assertEqual(r.returncode, 2)  # no such process
 
+    def test_reload_command_finds_systemds_state_directory_after_a_reload(self):
+        """Regression: with systemd's $STATE_DIRECTORY and no state_directory in the file (a
+        template unit's shard), a reload went back to the built-in default directory, so the
+        outcome of every later reload was written where `reload` does not look (it timed out)."""
+        state = os.path.join(self.work, "unit-state")
+        os.makedirs(state)
+        config = os.path.join(self.work, "no-state-directory.yml")
+        with open(self.config) as f:
+            lines = [l for l in f if not l.startswith("state_directory:")]
+        with open(config, "w") as f:
+            f.writelines(lines)
+        exporter = Exporter(self.work, config, env=dict(os.environ, STATE_DIRECTORY=state))
+        self.addCleanup(exporter.stop)
+        args = ["reload", f"--pid={exporter.process.proc.pid}", f"--state-directory={state}",
+                "--timeout=20s"]
+        for attempt in ("first", "second"):
+            r = self.cli(*args)
+            self.assertEqual(r.returncode, 0, f"{attempt} reload: {r.stderr.decode()}")
+
     def test_sigterm_exits_0_within_2_seconds(self):
         self.sim.fault(self.sim.hosts[0]["name"], "hang")  # a request in flight
         time.sleep(1.5)
