@@ -118,6 +118,9 @@ set(CPACK_RPM_PACKAGE_RELEASE 1)
 set(CPACK_RPM_PACKAGE_ARCHITECTURE x86_64)
 set(CPACK_RPM_PACKAGE_LICENSE Apache-2.0)
 set(CPACK_RPM_PACKAGE_GROUP "System Environment/Daemons")
+# Without these, rpm -qi shows CPack's placeholder text and vendor.
+set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
+set(CPACK_PACKAGE_VENDOR "whm_transfer_exporter maintainers")
 set(CPACK_PACKAGE_RELOCATABLE OFF)
 set(CPACK_RPM_PACKAGE_AUTOREQPROV OFF)  # nothing to find in a static binary
 set(CPACK_RPM_PACKAGE_REQUIRES "ca-certificates")

@@ -93,6 +93,8 @@ def check_rpm(c):
     c.expect(f"Version     : {project_version()}" in info, "rpm: wrong version")
     c.expect("Architecture: x86_64" in info, "rpm: not x86_64")
     c.expect("License     : Apache-2.0" in info, "rpm: license is not Apache-2.0")
+    c.expect("CPack" not in info and "Humanity" not in info,
+             "rpm: CPack's placeholder description or vendor")
     requires = run([rpm, "-qp", "--requires", pkg]).stdout
     print("requires:\n" + requires)
     c.expect(not LIBRARY.search(requires), f"rpm: requires a library:\n{requires}")
