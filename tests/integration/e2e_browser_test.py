@@ -2,7 +2,7 @@
 (25 hosts of 20 sessions of 40 accounts: 20,000 accounts, some failed, some with dangerous
 items; three sessions FAILED, one ABORTED, one whose log stops growing while it runs, and one
 host refusing connections) -> the exporter -> its landing page in headless Chromium, driven
-over the DevTools protocol (e2e_cdp.py).
+over the DevTools protocol (wte_testing/cdp.py).
 
 The page must load without a console error, show in its summary and its session rows exactly
 the numbers of the /api/v1/sessions document it fetched, have the failed sessions and the
@@ -20,9 +20,9 @@ import time
 import unittest
 import urllib.request
 
-from e2e_cdp import CHROMIUM, Chromium
-from e2e_common import require_tool
-from harness import BINARY_DIR, Exporter, Simulator, new_workdir, wait_for, write_config
+from wte_testing.cdp import CHROMIUM, Chromium
+from wte_testing.e2e import require_tool
+from wte_testing.harness import BINARY_DIR, Exporter, Simulator, new_workdir, wait_for, write_config
 
 HOSTS, PER_HOST, ACCOUNTS = 25, 20, 40
 END_STATES = {5: "FAILED", 77: "FAILED", 301: "FAILED", 150: "ABORTED"}  # session index -> state

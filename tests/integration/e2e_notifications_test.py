@@ -19,10 +19,10 @@ import unittest
 
 import yaml
 
-from e2e_common import (ALERTMANAGER, LOGGEN, PROMETHEUS, REPO, Alertmanager, Prometheus,
-                        WebhookReceiver, dangerous_accounts, failed_accounts, prometheus_config,
-                        require_tool, wait_all_finished)
-from harness import Exporter, Simulator, new_workdir, wait_for, write_config
+from wte_testing.e2e import (ALERTMANAGER, LOGGEN, PROMETHEUS, REPO, Alertmanager, Prometheus,
+                             WebhookReceiver, dangerous_accounts, failed_accounts,
+                             prometheus_config, require_tool, wait_all_finished)
+from wte_testing.harness import Exporter, Simulator, new_workdir, wait_for, write_config
 
 ALERTMANAGER_CONFIG = os.path.join(REPO, "config", "prometheus", "alertmanager.yml")
 # The migration: one log per session, in the simulator's order (host sim0 gets the first

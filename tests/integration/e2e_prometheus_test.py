@@ -18,13 +18,11 @@ import unittest
 
 import yaml
 
-from e2e_common import (ALERTS, JOB, LOGGEN, PROMETHEUS, REPO, Prometheus, dangerous_accounts,
-                        dangerous_items, demo_simulator, failed_accounts, failed_items,
-                        is_account, prometheus_config, require_tool)
-from harness import Exporter, Simulator, new_workdir, wait_for, write_config
-
-sys.path.insert(0, os.path.join(REPO, "tests", "ops"))
-import dashboard_queries  # noqa: E402  (tests/ops, not a package)
+from wte_testing import dashboard_queries
+from wte_testing.e2e import (ALERTS, JOB, LOGGEN, PROMETHEUS, REPO, Prometheus, dangerous_accounts,
+                             dangerous_items, demo_simulator, failed_accounts, failed_items,
+                             is_account, prometheus_config, require_tool)
+from wte_testing.harness import Exporter, Simulator, new_workdir, wait_for, write_config
 
 DASHBOARD = os.path.join(REPO, "config", "grafana", "whm-transfers.json")
 GRAFANA_RULES = os.path.join(REPO, "config", "grafana", "alert-rules.yml")
