@@ -8,7 +8,8 @@ and their names, and none for the healthy sessions.
 
 Prometheus starts once the exporter has read every session to its end, so the first
 evaluation already sees the final counts; the test then waits a few group intervals more to
-be sure that nothing else arrives."""
+be sure that nothing else arrives. The tests only read what setUpClass collected, so they pass
+in any order and alone."""
 import os
 import re
 import shutil
