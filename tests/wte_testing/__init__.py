@@ -1,5 +1,6 @@
-"""What the Python tests and the benchmarks share: every helper they import lives in this
-package, and the folders of tests hold only tests (and the scripts ctest runs).
+"""What the Python tests and the benchmarks share: every helper used by more than one folder
+of tests/, or by bench/, lives in this package. (A folder's own helper may sit beside its
+scripts, imported as Python imports a script's neighbour: tests/ops/release/booted_root.py.)
 
   harness      the real binaries on loopback: whm-sim, the exporter, metrics parsing,
                deadlines that stretch with the build and the load, a self-signed certificate
