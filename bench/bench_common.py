@@ -1,11 +1,18 @@
 """What bench/fanout.py and bench/scrape_load.py share: the integration harness (started
-against the benchmark build), /proc readings, and the daemon's own metrics read back."""
-import importlib
+against the benchmark build), /proc readings, and the daemon's own metrics read back.
+
+The harness is the tests' package tests/wte_testing: bench/run puts tests/ on PYTHONPATH
+(by hand: PYTHONPATH=tests python3 bench/fanout.py ...)."""
 import math
 import os
 import resource
 import shutil
-import sys
+
+try:
+    from wte_testing import harness as _harness
+except ModuleNotFoundError as e:
+    raise SystemExit("the tests' package wte_testing is not importable: run bench/run, or put "
+                     "tests/ on PYTHONPATH (PYTHONPATH=tests python3 bench/...)") from e
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -14,15 +21,14 @@ POLL = "whm_transfer_host_poll_duration_seconds"
 
 
 def harness(build_dir):
-    """tests/integration/harness.py, pointed at `build_dir`'s binaries."""
+    """wte_testing.harness, pointed at `build_dir`'s binaries."""
     path = os.path.join(ROOT, build_dir) if not os.path.isabs(build_dir) else build_dir
     for binary in ("whm_transfer_exporter", "whm-sim"):
         if not os.access(os.path.join(path, binary), os.X_OK):
             raise SystemExit(f"{path}/{binary} is missing: build it first, e.g. "
                              f"cmake --build {build_dir} --target whm_transfer_exporter whm-sim")
-    os.environ["WTE_BINARY_DIR"] = path  # read by harness at import
-    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-    return importlib.import_module("harness")
+    _harness.use_binary_dir(path)
+    return _harness
 
 
 def tear_down(exporter, sim, work):

@@ -7,6 +7,7 @@ first full round, measures over a window: the daemon's CPU % and peak RSS, poll 
 Usage: bench/fanout.py [--hosts 100,1000,2000] [--duration 120] [--interval 15]
                        [--build-dir build-bench] [--out build-bench/results/fanout.json]
 A quick smoke run: bench/fanout.py --hosts 20 --duration 10 --interval 2
+(bench/run puts tests/ on PYTHONPATH for the harness; by hand: PYTHONPATH=tests python3 ...)
 """
 import argparse
 import json

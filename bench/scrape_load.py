@@ -5,6 +5,7 @@ errors and non-2xx/3xx answers, and whether polling kept going meanwhile.
 
 Usage: bench/scrape_load.py [--hosts 100] [--interval 5] [--duration 30] [--connections 64]
                             [--build-dir build-bench] [--out build-bench/results/scrape_load.json]
+(bench/run puts tests/ on PYTHONPATH for the harness; by hand: PYTHONPATH=tests python3 ...)
 """
 import argparse
 import json

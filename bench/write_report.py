@@ -6,8 +6,7 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import cpu_model  # noqa: E402  (the same machine line as fan-out)
+from bench_common import cpu_model  # the same machine line as fan-out
 
 out = sys.argv[1]
 reps = sys.argv[2] if len(sys.argv) > 2 else "?"

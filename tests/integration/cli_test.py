@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import (EXPORTER, WEB_PASSWORD, WEB_USER, Exporter, Simulator, new_workdir,
-                     write_config, write_web_config)
+from wte_testing.harness import (EXPORTER, WEB_PASSWORD, WEB_USER, Exporter, Simulator, new_workdir,
+                                 write_config, write_web_config)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COMMANDS = ["serve", "progress", "check-config", "sessions", "healthcheck"]

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import EXPORTER, new_workdir, write_web_config
+from wte_testing.harness import EXPORTER, new_workdir, write_web_config
 
 TOKEN_TEXT = "PARITYTOKEN0123456789ABCDEFGHIJKLMNOP"
 

@@ -6,8 +6,8 @@ import subprocess
 import time
 import unittest
 
-from harness import (EXPORTER, summary_of_read, Exporter, Simulator, TOKEN, engine_summary,
-                     metric, new_workdir, wait_for, write_config)
+from wte_testing.harness import (EXPORTER, summary_of_read, Exporter, Simulator, TOKEN,
+                                 engine_summary, metric, new_workdir, wait_for, write_config)
 
 QUEUE_FIELDS = {
     "items_total": "whm_transfer_queue_items",

@@ -9,7 +9,8 @@ import subprocess
 import time
 import unittest
 
-from harness import Exporter, Simulator, metric, new_workdir, parse_metrics, wait_for, write_config
+from wte_testing.harness import (Exporter, Simulator, metric, new_workdir, parse_metrics, wait_for,
+                                 write_config)
 
 PROMTOOL = "/usr/bin/promtool"
 # The Debian package python3-prometheus-client, for the system's python3.

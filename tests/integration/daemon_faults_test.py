@@ -6,8 +6,8 @@ import shutil
 import time
 import unittest
 
-from harness import (Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir, scaled,
-                     time_scale, wait_for, write_config)
+from wte_testing.harness import (Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir,
+                                 scaled, time_scale, wait_for, write_config)
 
 # The request timeout: 1 s, stretched on a slow build or a loaded machine (at most 4 s) so
 # that the answer delayed by 500 ms stays well under it, and the one delayed by 1.5 times

@@ -1,7 +1,7 @@
 """Hostile WHM servers, hostile HTTP clients and careless configs against the real daemon
-(issue 15). The server (hostile_whm.py) and the clients here are written independently of
-the simulator. Nothing may crash the daemon, cross one session's answers into another's,
-stall /metrics or the polls, or let a piece of a token out."""
+(issue 15). The server (wte_testing/hostile_whm.py) and the clients here are written
+independently of the simulator. Nothing may crash the daemon, cross one session's answers into
+another's, stall /metrics or the polls, or let a piece of a token out."""
 import base64
 import http.server
 import json
@@ -16,10 +16,10 @@ import time
 import unittest
 import urllib.request
 
-from e2e_common import require_tool
-from harness import (BUILD_SLOWDOWN, EXPORTER, TOKEN, WEB_HASH, WEB_PASSWORD, WEB_USER, Exporter,
-                     metric, new_workdir, scaled, wait_for)
-from hostile_whm import HostileWhm, Session, envelope, response_bytes, session_log
+from wte_testing.e2e import require_tool
+from wte_testing.harness import (BUILD_SLOWDOWN, EXPORTER, TOKEN, WEB_HASH, WEB_PASSWORD, WEB_USER,
+                                 Exporter, metric, new_workdir, scaled, wait_for)
+from wte_testing.hostile_whm import HostileWhm, Session, envelope, response_bytes, session_log
 
 DEEP = "[" * 150000 + "]" * 150000  # 300 KB: a recursive parser overflows its stack on it
 API_TOKEN = "hostile-test-api-token-0123456789"

@@ -10,8 +10,8 @@ import subprocess
 import time
 import unittest
 
-from harness import (EXPORTER, Exporter, Simulator, TOKEN, counts_exact, metric, new_workdir,
-                     wait_for, write_config)
+from wte_testing.harness import (EXPORTER, Exporter, Simulator, TOKEN, counts_exact, metric,
+                                 new_workdir, wait_for, write_config)
 
 API_TOKEN = "API-bearer-0123456789abcdef0123456789"
 

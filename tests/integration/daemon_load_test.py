@@ -6,9 +6,9 @@ import shutil
 import subprocess
 import unittest
 
-from e2e_common import require_tool
-from harness import (Exporter, Simulator, metric, new_workdir, parse_wrk, scaled, wait_for,
-                     wrk_command, write_config)
+from wte_testing.e2e import require_tool
+from wte_testing.harness import (Exporter, Simulator, metric, new_workdir, parse_wrk, scaled,
+                                 wait_for, wrk_command, write_config)
 
 HOSTS = 100
 

@@ -5,8 +5,8 @@ import os
 import shutil
 import unittest
 
-from harness import (BINARY_DIR, Exporter, Process, engine_summary, metric, new_workdir,
-                     wait_for)
+from wte_testing.harness import (BINARY_DIR, Exporter, Process, engine_summary, metric, new_workdir,
+                                 wait_for)
 
 TREE = os.path.join(BINARY_DIR, "whm-sim-tree")
 

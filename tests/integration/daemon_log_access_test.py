@@ -13,8 +13,8 @@ import shutil
 import time
 import unittest
 
-from harness import (Exporter, Simulator, TOKEN, engine_summary, metric, new_workdir,
-                     summary_of_read, wait_for, write_config)
+from wte_testing.harness import (Exporter, Simulator, TOKEN, engine_summary, metric, new_workdir,
+                                 summary_of_read, wait_for, write_config)
 
 
 class LogAccessTest(unittest.TestCase):

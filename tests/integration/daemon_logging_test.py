@@ -13,8 +13,8 @@ import signal
 import unittest
 import urllib.request
 
-from harness import (EXPORTER, Process, Simulator, TOKEN, metric, new_workdir, parse_metrics,
-                     wait_for, write_config)
+from wte_testing.harness import (EXPORTER, Process, Simulator, TOKEN, metric, new_workdir,
+                                 parse_metrics, wait_for, write_config)
 
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 CALLER = re.compile(r"^[A-Za-z0-9_.-]+\.(cpp|hpp):[1-9]\d*$")

@@ -4,7 +4,7 @@ import os
 import shutil
 import unittest
 
-from harness import Exporter, Simulator, new_workdir, wait_for, write_config
+from wte_testing.harness import Exporter, Simulator, new_workdir, wait_for, write_config
 
 SESSION_PREFIXES = ("whm_transfer_queue_", "whm_transfer_session_state", "whm_transfer_item_")
 

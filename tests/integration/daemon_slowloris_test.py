@@ -13,8 +13,8 @@ import ssl
 import time
 import unittest
 
-from harness import (WEB_PASSWORD, WEB_USER, Exporter, Simulator, metric, new_workdir,
-                     parse_metrics, wait_for, write_config, write_web_config)
+from wte_testing.harness import (WEB_PASSWORD, WEB_USER, Exporter, Simulator, metric, new_workdir,
+                                 parse_metrics, wait_for, write_config, write_web_config)
 
 IDLE = 1000
 DEFAULT_LIMIT = 512

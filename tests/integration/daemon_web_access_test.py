@@ -7,8 +7,9 @@ import shutil
 import subprocess
 import unittest
 
-from harness import (WEB_HASH, WEB_PASSWORD, WEB_USER, Exporter, Simulator, TOKEN, metric,
-                     new_workdir, parse_metrics, wait_for, write_config, write_web_config)
+from wte_testing.harness import (WEB_HASH, WEB_PASSWORD, WEB_USER, Exporter, Simulator, TOKEN,
+                                 metric, new_workdir, parse_metrics, wait_for, write_config,
+                                 write_web_config)
 
 # curl's exit codes that matter here (curl(1), "EXIT CODES").
 CURL_EMPTY_REPLY = 52  # the server closed the connection without a byte of answer

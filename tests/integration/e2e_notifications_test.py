@@ -8,7 +8,8 @@ and their names, and none for the healthy sessions.
 
 Prometheus starts once the exporter has read every session to its end, so the first
 evaluation already sees the final counts; the test then waits a few group intervals more to
-be sure that nothing else arrives."""
+be sure that nothing else arrives. The tests only read what setUpClass collected, so they pass
+in any order and alone."""
 import os
 import re
 import shutil
@@ -19,10 +20,10 @@ import unittest
 
 import yaml
 
-from e2e_common import (ALERTMANAGER, LOGGEN, PROMETHEUS, REPO, Alertmanager, Prometheus,
-                        WebhookReceiver, dangerous_accounts, failed_accounts, prometheus_config,
-                        require_tool, wait_all_finished)
-from harness import Exporter, Simulator, new_workdir, wait_for, write_config
+from wte_testing.e2e import (ALERTMANAGER, LOGGEN, PROMETHEUS, REPO, Alertmanager, Prometheus,
+                             WebhookReceiver, dangerous_accounts, failed_accounts,
+                             prometheus_config, require_tool, wait_all_finished)
+from wte_testing.harness import Exporter, Simulator, new_workdir, wait_for, write_config
 
 ALERTMANAGER_CONFIG = os.path.join(REPO, "config", "prometheus", "alertmanager.yml")
 # The migration: one log per session, in the simulator's order (host sim0 gets the first

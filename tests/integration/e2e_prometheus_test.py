@@ -3,7 +3,8 @@ dangerous items) -> the exporter -> Prometheus scraping it every second with the
 rules (`for:` shortened to 0s in a copy) -> the alerts fire once per session with the right
 labels and values, every rule evaluates cleanly, every PromQL expression of the Grafana
 dashboard runs and returns data, and each Grafana-managed alert rule's query returns what the
-matching Prometheus alert fires on.
+matching Prometheus alert fires on. The tests only read the world setUpClass made and wait for
+what they check, so they pass in any order and alone.
 
 Prometheus cannot listen on port 0 and say which port it got, so it gets a port that was free
 a moment ago (retried if someone takes it in between), on 127.0.0.1 only."""
@@ -18,13 +19,11 @@ import unittest
 
 import yaml
 
-from e2e_common import (ALERTS, JOB, LOGGEN, PROMETHEUS, REPO, Prometheus, dangerous_accounts,
-                        dangerous_items, demo_simulator, failed_accounts, failed_items,
-                        is_account, prometheus_config, require_tool)
-from harness import Exporter, Simulator, new_workdir, wait_for, write_config
-
-sys.path.insert(0, os.path.join(REPO, "tests", "ops"))
-import dashboard_queries  # noqa: E402  (tests/ops, not a package)
+from wte_testing import dashboard_queries
+from wte_testing.e2e import (ALERTS, JOB, LOGGEN, PROMETHEUS, REPO, Prometheus, dangerous_accounts,
+                             dangerous_items, demo_simulator, failed_accounts, failed_items,
+                             is_account, prometheus_config, require_tool)
+from wte_testing.harness import Exporter, Simulator, new_workdir, wait_for, write_config
 
 DASHBOARD = os.path.join(REPO, "config", "grafana", "whm-transfers.json")
 GRAFANA_RULES = os.path.join(REPO, "config", "grafana", "alert-rules.yml")
@@ -257,9 +256,12 @@ class PrometheusEndToEndTest(unittest.TestCase):
             found = [e for _, e in exprs if e.startswith(prefix)]
             self.assertTrue(found, f"no dashboard expression starts with {prefix}")
             for e in found:
-                deadline = time.monotonic() + 20
-                while self.scalar(e) != value and time.monotonic() < deadline:
-                    time.sleep(0.5)
+                # Run first, the test may come before Prometheus has every series: wait_for
+                # retries a query that has no answer yet, on a deadline that follows the load.
+                try:
+                    wait_for(lambda: self.scalar(e) == value, timeout=20, interval=0.5, what=e)
+                except AssertionError:
+                    pass  # the assertion below says what differs
                 self.assertEqual(self.scalar(e), value, e)
         self.assertEqual(self.scalar('count by () (whm_transfer_session_state'
                                      '{host=~".*", session=~".*", state="COMPLETED"} == 1)'), 6)

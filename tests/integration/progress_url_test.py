@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import EXPORTER, Simulator, TOKEN, new_workdir, wait_for
+from wte_testing.harness import EXPORTER, Simulator, TOKEN, new_workdir, wait_for
 
 
 class ProgressUrlTest(unittest.TestCase):

@@ -20,9 +20,9 @@ using wte::local::LocalSettings;
 using wte::local::LocalSource;
 using wte::local::testing::metric_value;
 using wte::local::testing::summary_of_file;
-using wte::local::testing::TempDir;
 using wte::session_tree::SessionTree;
 using wte::session_tree::TreeSpec;
+using wte::test::TempDir;
 
 namespace {
 

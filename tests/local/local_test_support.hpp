@@ -1,6 +1,6 @@
 #pragma once
-// Helpers of the local-mode tests: a temp folder, files, the engine's summary of a file,
-// open descriptors, and reading the exporter's own metrics back.
+// Helpers of the local-mode tests: files, the engine's summary of a file, open descriptors,
+// and reading the exporter's own metrics back (temporary folders: support/temp_dir.hpp).
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +19,6 @@
 #include "support/temp_dir.hpp"
 
 namespace wte::local::testing {
-
-using TempDir = wte::test::TempDir;
 
 inline void write_file(const std::filesystem::path& p, std::string_view text) {
   std::filesystem::create_directories(p.parent_path());

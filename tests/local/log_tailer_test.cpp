@@ -10,9 +10,9 @@
 using wte::local::LogTailer;
 using wte::local::testing::append_file;
 using wte::local::testing::summary_of_text;
-using wte::local::testing::TempDir;
 using wte::local::testing::write_file;
 using wte::sources::TrackedSession;
+using wte::test::TempDir;
 
 namespace {
 

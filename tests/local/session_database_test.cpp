@@ -22,7 +22,7 @@
 
 using wte::local::DatabaseErrorKind;
 using wte::local::SessionDatabase;
-using wte::local::testing::TempDir;
+using wte::test::TempDir;
 
 namespace {
 

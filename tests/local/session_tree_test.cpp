@@ -12,7 +12,7 @@
 
 using wte::local::SessionDatabase;
 using wte::local::testing::summary_of_file;
-using wte::local::testing::TempDir;
+using wte::test::TempDir;
 
 namespace {
 

@@ -5,46 +5,25 @@
 #include <doctest/doctest.h>
 #include <prometheus/text_serializer.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 
 #include "log/log_builder.hpp"
 #include "metrics/exporter_metrics.hpp"
-#include "metrics/fake_status_source.hpp"
 #include "metrics/gzip.hpp"
 #include "metrics/process_collector.hpp"
 #include "metrics/session_collector.hpp"
+#include "support/fake_status_source.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_files.hpp"
 #include "text/utf8.hpp"
 
 namespace {
 
 constexpr const char* kPromtool = "/usr/bin/promtool";
-
-// A file under the temp directory, removed when done.
-class TempFile {
- public:
-  explicit TempFile(const std::string& content) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wte-metrics-XXXXXX").string();
-    const int fd = mkstemp(pattern.data());
-    REQUIRE(fd >= 0);
-    close(fd);
-    path_ = pattern;
-    std::ofstream(path_, std::ios::binary) << content;
-  }
-  ~TempFile() { std::filesystem::remove(path_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct PromtoolResult {
   int exit_code = -1;
@@ -54,14 +33,15 @@ struct PromtoolResult {
 PromtoolResult promtool_check(const std::string& exposition) {
   REQUIRE_MESSAGE(std::filesystem::exists(kPromtool),
                   "promtool is needed (Debian package prometheus, scripts/install-deps)");
-  const TempFile in(exposition);
-  const TempFile out("");
+  const wte::test::TempDir dir;
+  const std::string in = dir.write("exposition.txt", exposition);
+  const std::string out = (dir.path() / "promtool.out").string();
   const std::string command =
-      std::string(kPromtool) + " check metrics < '" + in.path() + "' > '" + out.path() + "' 2>&1";
+      std::string(kPromtool) + " check metrics < '" + in + "' > '" + out + "' 2>&1";
   const int status = std::system(command.c_str());
   PromtoolResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.output = wte::test::read_file(out.path());
+  r.output = wte::test::read_file(out);
   return r;
 }
 

@@ -5,9 +5,9 @@
 
 #include "log/log_builder.hpp"
 #include "metrics/exposition.hpp"
-#include "metrics/fake_status_source.hpp"
 #include "metrics/label_value.hpp"
 #include "metrics/metrics_text.hpp"
+#include "support/fake_status_source.hpp"
 #include "support/test_files.hpp"
 #include "text/utf8.hpp"
 

@@ -13,9 +13,8 @@ import re
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import dashboard_queries  # noqa: E402
-from ops_common import Checker, fail, need_tool, run  # noqa: E402
+from wte_testing import dashboard_queries
+from wte_testing.ops import Checker, fail, need_tool, run
 
 # What the dashboard must show: one metric per required panel. The session overview (host,
 # source, initiator, start, state, accounts done/failed, estimated completion), accounts per

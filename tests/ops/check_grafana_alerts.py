@@ -21,8 +21,7 @@ import tempfile
 
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_common import Checker, fail, need_tool, run  # noqa: E402
+from wte_testing.ops import Checker, fail, need_tool, run
 
 DATASOURCE_UID = "prometheus"  # the documented UID of the Prometheus data source
 NO_DATA_STATES = {"OK", "NoData", "Alerting", "KeepLast"}

@@ -10,8 +10,7 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_common import Checker, fail, need_tool, run  # noqa: E402
+from wte_testing.ops import Checker, fail, need_tool, run
 
 DOC = "usr/share/doc/whm-transfer-exporter"
 CONFIG = "etc/whm_transfer_exporter/config.yml"

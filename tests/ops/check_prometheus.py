@@ -12,8 +12,7 @@ import sys
 
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_common import Checker, fail, need_tool, run  # noqa: E402
+from wte_testing.ops import Checker, fail, need_tool, run
 
 
 def alert_names(rules_text):

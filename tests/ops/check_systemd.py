@@ -20,8 +20,7 @@ import shutil
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_common import Checker, fail, need_tool, run  # noqa: E402
+from wte_testing.ops import Checker, fail, need_tool, run
 
 UNIT = "whm_transfer_exporter.service"
 TEMPLATE = "whm_transfer_exporter@.service"

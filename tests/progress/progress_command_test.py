@@ -14,8 +14,8 @@ SEED = os.path.join(DATA, "logs", "seed-2014-three-accounts.log")
 FAILED = os.path.join(DATA, "logs", "openapi-2020-failed-root.log")
 
 
-import session_log as log
-from terminal import read_line
+from wte_testing import session_log as log
+from wte_testing.terminal import read_line
 
 
 def run(*args, stdin=None):

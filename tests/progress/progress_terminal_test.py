@@ -9,8 +9,8 @@ import subprocess
 import tempfile
 import unittest
 
-import session_log as log
-from terminal import TmuxPane, read_line, run_in_pty, wait_until
+from wte_testing import session_log as log
+from wte_testing.terminal import TmuxPane, read_line, run_in_pty, wait_until
 
 BINARY = os.path.abspath(os.environ.get("WTE_BINARY", "build/whm_transfer_exporter"))
 DATA = os.environ.get("WTE_TEST_DATA_DIR", "tests/data")

@@ -13,7 +13,7 @@
 #include "metrics/exporter_metrics.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/metrics_text.hpp"
-#include "whm/test_certificates.hpp"
+#include "support/test_pki.hpp"
 #include "whm/tls_test_server.hpp"
 
 using namespace std::chrono_literals;
@@ -43,8 +43,9 @@ std::string series(const wte::metrics::ExporterMetrics& m, const std::string& na
 
 TEST_CASE("keep-alive: two poll rounds to one host cost one TLS handshake") {
   asio::io_context io;
-  const wte::whm::test::TestCertificates certs;
-  wte::whm::test::TlsTestServer server(io, certs.localhost_cert(), certs.localhost_key(), answer);
+  wte::test::TestPki pki;
+  const wte::test::CertFiles cert = pki.issue("localhost");
+  wte::whm::test::TlsTestServer server(io, cert.cert, cert.key, answer);
   wte::metrics::ExporterMetrics metrics("v", "r");
   std::ostringstream log_text;
   wte::logging::Logger logger(log_text, wte::logging::Level::error);
@@ -57,7 +58,7 @@ TEST_CASE("keep-alive: two poll rounds to one host cost one TLS handshake") {
   settings.endpoint.host = "localhost";
   settings.endpoint.port = server.port();
   settings.endpoint.token = "TOKEN7Q2XSECRETSECRET";
-  settings.endpoint.ca_file = certs.ca_file();
+  settings.endpoint.ca_file = pki.ca_file();
   settings.endpoint.timeout = 3000ms;
   settings.interval = 20ms;
   settings.sessions = {kSession};
@@ -193,13 +194,13 @@ struct Observed {
 struct RemoteHarness {
   explicit RemoteHarness(wte::whm::test::TlsTestServer::Handler handler,
                          std::chrono::milliseconds timeout = 1000ms, std::string port_override = {})
-      : server(io, certs.localhost_cert(), certs.localhost_key(), std::move(handler)) {
+      : server(io, localhost_cert.cert, localhost_cert.key, std::move(handler)) {
     wte::remote::RemoteSettings settings;
     settings.endpoint.name = "h1";
     settings.endpoint.host = "localhost";
     settings.endpoint.port = port_override.empty() ? server.port() : port_override;
     settings.endpoint.token = "TOKEN7Q2XSECRETSECRET";
-    settings.endpoint.ca_file = certs.ca_file();
+    settings.endpoint.ca_file = pki.ca_file();
     settings.endpoint.timeout = timeout;
     settings.log_wait_timeout = 60s;
     settings.interval = 30ms;
@@ -245,7 +246,8 @@ struct RemoteHarness {
   }
 
   asio::io_context io;
-  const wte::whm::test::TestCertificates certs;
+  wte::test::TestPki pki;
+  const wte::test::CertFiles localhost_cert = pki.issue("localhost");
   wte::whm::test::TlsTestServer server;
   wte::metrics::ExporterMetrics metrics{"v", "r"};
   std::ostringstream log_text;
@@ -365,7 +367,7 @@ TEST_CASE("a host with only finished sessions is still checked now and then") {
     s.endpoint.host = "localhost";
     s.endpoint.port = h.server.port();
     s.endpoint.token = "TOKEN7Q2XSECRETSECRET";
-    s.endpoint.ca_file = h.certs.ca_file();
+    s.endpoint.ca_file = h.pki.ca_file();
     s.endpoint.timeout = 1000ms;
     s.interval = 30ms;
     s.idle_check_interval = 200ms;

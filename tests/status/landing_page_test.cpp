@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "log/log_builder.hpp"
-#include "metrics/fake_status_source.hpp"
 #include "status/big_cockpit_document.hpp"
 #include "status/cockpit_fixture.hpp"
 #include "status/landing_page_assets.hpp"
 #include "status/sessions_json.hpp"
+#include "support/fake_status_source.hpp"
 #include "support/test_files.hpp"
 #include "text/utf8.hpp"
 

@@ -11,7 +11,7 @@
 
 #include "log/log_builder.hpp"
 #include "log/summary_json.hpp"
-#include "metrics/fake_status_source.hpp"
+#include "support/fake_status_source.hpp"
 #include "support/test_files.hpp"
 
 using wte::status::sessions_json;

@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "log/log_builder.hpp"
-#include "metrics/fake_status_source.hpp"
+#include "support/fake_status_source.hpp"
 
 using wte::status::stalled_seconds;
 

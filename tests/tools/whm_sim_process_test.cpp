@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 extern char** environ;
 
 namespace {
@@ -28,18 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "whm-sim-test-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using wte::test::TempDir;
 
 // The simulator process; killed and reaped whatever happens to the test.
 class SimProcess {
@@ -122,8 +113,8 @@ CurlResult curl(const std::string& args, int max_seconds = 5) {
 // A started simulator: its ports file read, the URLs to reach it.
 struct RunningSim {
   TempDir dir;
-  fs::path token = dir.path / "token", headers = dir.path / "headers";
-  fs::path ports = dir.path / "ports.json", ca = dir.path / "ca.pem";
+  fs::path token = dir.path() / "token", headers = dir.path() / "headers";
+  fs::path ports = dir.path() / "ports.json", ca = dir.path() / "ca.pem";
   rapidjson::Document info;
   std::optional<SimProcess> process;
 
@@ -133,11 +124,11 @@ struct RunningSim {
     args.insert(args.begin(),
                 {std::string(WTE_BINARY_DIR) + "/whm-sim", "--token-file", token.string(),
                  "--ports-file", ports.string(), "--write-ca", ca.string()});
-    process.emplace(args, dir.path / "output.txt");
+    process.emplace(args, dir.path() / "output.txt");
     for (int i = 0; i < 200 && !fs::exists(ports) && process->running(); ++i) {
       std::this_thread::sleep_for(50ms);
     }
-    INFO(read_all(dir.path / "output.txt"));
+    INFO(read_all(dir.path() / "output.txt"));
     REQUIRE(fs::exists(ports));
     const std::string text = read_all(ports);
     info.Parse(text.c_str());
@@ -162,19 +153,19 @@ struct RunningSim {
 
 TEST_CASE("whm-sim serves a session state over TLS and obeys its control API") {
   const TempDir dir;
-  const fs::path token = dir.path / "token", headers = dir.path / "headers";
-  const fs::path ports = dir.path / "ports.json", ca = dir.path / "ca.pem";
+  const fs::path token = dir.path() / "token", headers = dir.path() / "headers";
+  const fs::path ports = dir.path() / "ports.json", ca = dir.path() / "ca.pem";
   std::ofstream(token) << "s3cret-T0KEN\n";
   std::ofstream(headers) << "Authorization: whm root:s3cret-T0KEN\n";
 
   SimProcess sim({std::string(WTE_BINARY_DIR) + "/whm-sim", "--token-file", token.string(),
                   "--hosts", "2", "--accounts", "3", "--rate", "1000", "--style", "mixed",
                   "--ports-file", ports.string(), "--write-ca", ca.string()},
-                 dir.path / "output.txt");
+                 dir.path() / "output.txt");
   for (int i = 0; i < 200 && !fs::exists(ports) && sim.running(); ++i) {
     std::this_thread::sleep_for(50ms);
   }
-  INFO(read_all(dir.path / "output.txt"));
+  INFO(read_all(dir.path() / "output.txt"));
   REQUIRE(fs::exists(ports));
   REQUIRE(fs::exists(ca));
 
@@ -212,7 +203,7 @@ TEST_CASE("whm-sim serves a session state over TLS and obeys its control API") {
   const auto state = curl(control + "/state");
   CHECK(state.output.find(id) != std::string::npos);
   CHECK(state.output.find("s3cret-T0KEN") == std::string::npos);
-  CHECK(read_all(dir.path / "output.txt").find("s3cret-T0KEN") == std::string::npos);
+  CHECK(read_all(dir.path() / "output.txt").find("s3cret-T0KEN") == std::string::npos);
   CHECK(sim.terminate() == 0);
 }
 

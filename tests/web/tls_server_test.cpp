@@ -3,7 +3,7 @@
 #include <boost/asio/ssl.hpp>
 #include <fstream>
 
-#include "test_certs.hpp"
+#include "support/test_pki.hpp"
 #include "test_server.hpp"
 #include "web/http_server.hpp"
 
@@ -11,6 +11,8 @@ namespace wte::web::test {
 namespace {
 
 namespace ssl = boost::asio::ssl;
+using wte::test::CertFiles;
+using wte::test::TestPki;
 
 AsyncHandler secure_handler() {
   return make_async([](const Request& r) { return Response::text(200, "secure " + r.path); });
@@ -37,13 +39,13 @@ TlsServerFiles tls_files(const std::string& cert, const std::string& key,
 }  // namespace
 
 TEST_CASE("HTTPS: a verified client gets its answer; plain HTTP is refused") {
-  TempDir dir;
-  const CertFiles server_cert = make_self_signed(dir.path(), "localhost");
+  TestPki pki;
+  const CertFiles server_cert = pki.issue("localhost");
   ServerOptions options = test_options();
   options.tls = tls_files(server_cert.cert, server_cert.key);
   ServerThread server(options, secure_handler());
 
-  ssl::context ctx = client_context(server_cert.cert);
+  ssl::context ctx = client_context(pki.ca_file());
   TlsClient client(ctx);
   REQUIRE(client.connect(server.port()));
   auto r = client.request("GET", "/metrics");
@@ -64,19 +66,19 @@ TEST_CASE("HTTPS: a verified client gets its answer; plain HTTP is refused") {
 }
 
 TEST_CASE("HTTPS: min_version TLS13 refuses a TLS 1.2 client") {
-  TempDir dir;
-  const CertFiles cert = make_self_signed(dir.path(), "localhost");
+  TestPki pki;
+  const CertFiles cert = pki.issue("localhost");
   ServerOptions options = test_options();
   options.tls = tls_files(cert.cert, cert.key);
   options.tls->min_version = TlsVersion::tls13;
   ServerThread server(options, secure_handler());
 
-  ssl::context old = client_context(cert.cert);
+  ssl::context old = client_context(pki.ca_file());
   SSL_CTX_set_max_proto_version(old.native_handle(), TLS1_2_VERSION);
   TlsClient old_client(old);
   CHECK_FALSE(old_client.connect(server.port()));
 
-  ssl::context modern = client_context(cert.cert);
+  ssl::context modern = client_context(pki.ca_file());
   TlsClient modern_client(modern);
   REQUIRE(modern_client.connect(server.port()));
   CHECK(modern_client.request("GET", "/"));
@@ -84,21 +86,21 @@ TEST_CASE("HTTPS: min_version TLS13 refuses a TLS 1.2 client") {
 }
 
 TEST_CASE("HTTPS: a client certificate is required when a client CA is configured") {
-  TempDir dir;
-  const CertFiles server_cert = make_self_signed(dir.path(), "localhost");
-  const CertFiles client_cert = make_self_signed(dir.path(), "scraper");
+  TestPki pki;
+  const CertFiles server_cert = pki.issue("localhost");
+  const CertFiles client_cert = pki.issue("scraper");
   ServerOptions options = test_options();
-  options.tls = tls_files(server_cert.cert, server_cert.key, client_cert.cert);
+  options.tls = tls_files(server_cert.cert, server_cert.key, pki.ca_file());
   ServerThread server(options, secure_handler());
 
   {
-    ssl::context anonymous = client_context(server_cert.cert);
+    ssl::context anonymous = client_context(pki.ca_file());
     TlsClient client(anonymous);
     // With TLS 1.3 the server's refusal may arrive only after the client's handshake.
     const bool connected = client.connect(server.port());
     CHECK_FALSE((connected && client.request("GET", "/")));
   }
-  ssl::context with_cert = client_context(server_cert.cert);
+  ssl::context with_cert = client_context(pki.ca_file());
   with_cert.use_certificate_chain_file(client_cert.cert);
   with_cert.use_private_key_file(client_cert.key, ssl::context::pem);
   TlsClient client(with_cert);
@@ -109,13 +111,13 @@ TEST_CASE("HTTPS: a client certificate is required when a client CA is configure
 }
 
 TEST_CASE("HTTPS: unreadable or mismatched files fail start() naming the file") {
-  TempDir dir;
-  const CertFiles a = make_self_signed(dir.path(), "a");
-  const CertFiles b = make_self_signed(dir.path(), "b");
+  TestPki pki;
+  const CertFiles a = pki.issue("a");
+  const CertFiles b = pki.issue("b");
   net::io_context io;
 
   ServerOptions missing = test_options();
-  missing.tls = tls_files((dir.path() / "none.crt").string(), a.key);
+  missing.tls = tls_files((pki.dir() / "none.crt").string(), a.key);
   HttpServer s1(io, missing, secure_handler());
   CHECK_THROWS_WITH_AS(s1.start(), doctest::Contains("none.crt"), std::runtime_error);
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/temp_dir.hpp"
 #include "test_bcrypt.hpp"
 
 namespace wte::web {
@@ -136,8 +137,8 @@ TEST_CASE("bad values are errors") {
 }
 
 TEST_CASE("load_web_config reads a file and resolves paths next to it") {
-  const auto dir = std::filesystem::temp_directory_path() / "wte-web-config-test";
-  std::filesystem::create_directories(dir);
+  const wte::test::TempDir temp;
+  const std::filesystem::path& dir = temp.path();
   {
     std::ofstream(dir / "web.yml") << "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n";
   }
@@ -147,7 +148,6 @@ TEST_CASE("load_web_config reads a file and resolves paths next to it") {
   const auto missing = load_web_config(dir / "missing.yml");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error()[0].to_string().find("missing.yml") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("looks_like_bcrypt") {

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "test_certificates.hpp"
+#include "support/test_pki.hpp"
 #include "tls_test_server.hpp"
 #include "whm/tls_context.hpp"
 
@@ -44,7 +44,9 @@ struct Outcome {
 
 struct Fixture {
   asio::io_context io;
-  TestCertificates certs;
+  wte::test::TestPki pki;
+  const wte::test::CertFiles localhost_cert = pki.issue("localhost");
+  const wte::test::CertFiles wrong_name_cert = pki.issue("wrong.example", "DNS:wrong.example");
 
   Endpoint endpoint(const std::string& port) const {
     Endpoint e;
@@ -53,15 +55,15 @@ struct Fixture {
     e.port = port;
     e.user = "root";
     e.token = kToken;
-    e.ca_file = certs.ca_file();
+    e.ca_file = pki.ca_file();
     e.timeout = 3000ms;
     return e;
   }
 
   std::unique_ptr<TlsTestServer> server(TlsTestServer::Handler handler, bool wrong_name = false) {
     return std::make_unique<TlsTestServer>(
-        io, wrong_name ? certs.wrong_name_cert() : certs.localhost_cert(),
-        wrong_name ? certs.wrong_name_key() : certs.localhost_key(), std::move(handler));
+        io, wrong_name ? wrong_name_cert.cert : localhost_cert.cert,
+        wrong_name ? wrong_name_cert.key : localhost_cert.key, std::move(handler));
   }
 
   // Runs the loop until `done` or `limit`; true when done.
@@ -299,7 +301,7 @@ TEST_CASE_FIXTURE(Fixture, "certificate checks") {
   }
   SUBCASE("a CA file that cannot be read fails every request as tls") {
     Endpoint e = endpoint("0");
-    e.ca_file = certs.ca_file() + ".missing";
+    e.ca_file = pki.ca_file() + ".missing";
     const auto r = state_with(ok, &e);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().reason == ErrorReason::tls);

@@ -18,7 +18,7 @@ import subprocess
 import time
 
 from check_install_roots import debian_root_tarball, unpack_root  # noqa: F401  (re-exported)
-from release_common import fail, harness, need_tool, run
+from wte_testing.release import fail, harness, need_tool, run
 
 # The environment of a root shell inside the container (not this process's).
 CONTAINER_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

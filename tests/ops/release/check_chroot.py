@@ -16,11 +16,10 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import (BINARY, EXPECTED_REVISION, RHEL_CA_PATH, SOURCE_DIR, Checker,  # noqa: E402
-                            clean_env, harness, http_get, make_session_tree, master_logs, need_release, need_root,
-                            need_tool, project_version, remove_tree, run, served_port,
-                            temp_dir)
+from wte_testing.release import (BINARY, EXPECTED_REVISION, RHEL_CA_PATH, SOURCE_DIR, Checker,
+                                 clean_env, harness, http_get, make_session_tree, master_logs,
+                                 need_release, need_root, need_tool, project_version, remove_tree,
+                                 run, served_port, temp_dir)
 
 SESSIONS = "/var/cpanel/transfer_sessions"
 

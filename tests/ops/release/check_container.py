@@ -21,10 +21,10 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import (EXPECTED_REVISION, RELEASE_DIR, SOURCE_DIR, Checker,  # noqa: E402
-                            clean_env, fail, harness, http_get, make_session_tree, master_logs, need_release,
-                            need_root, need_tool, remove_tree, run, served_port, temp_dir)
+from wte_testing.release import (EXPECTED_REVISION, RELEASE_DIR, SOURCE_DIR, Checker, clean_env,
+                                 fail, harness, http_get, make_session_tree, master_logs,
+                                 need_release, need_root, need_tool, remove_tree, run, served_port,
+                                 temp_dir)
 
 IMAGE = f"localhost/whm_transfer_exporter:release-test-{os.getpid()}"
 BINARY = "/usr/bin/whm_transfer_exporter"

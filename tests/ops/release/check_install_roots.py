@@ -14,9 +14,8 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import (RELEASE_DIR, Checker, fail, need_release, need_root,  # noqa: E402
-                            need_tool, one, project_version, remove_tree, run, temp_dir)
+from wte_testing.release import (RELEASE_DIR, Checker, fail, need_release, need_root, need_tool,
+                                 one, project_version, remove_tree, run, temp_dir)
 
 CONFIG = "etc/whm_transfer_exporter/config.yml"
 WANTS = "etc/systemd/system/multi-user.target.wants/whm_transfer_exporter.service"

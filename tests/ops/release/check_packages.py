@@ -18,9 +18,8 @@ import sys
 import tarfile
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import (RELEASE_DIR, Checker, need_release, need_tool, one,  # noqa: E402
-                            project_version, run)
+from wte_testing.release import (RELEASE_DIR, Checker, need_release, need_tool, one,
+                                 project_version, run)
 
 DOC = "/usr/share/doc/whm-transfer-exporter"
 # What both packages carry (the list: units, example config, alert rules,

@@ -23,11 +23,9 @@ import shutil
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from booted_root import (BootedRoot, debian_root_tarball, in_chroot, install_debs,  # noqa: E402
-                         unpack_root)
-from release_common import (DIST, SOURCE_DIR, Checker, fail, make_session_tree,  # noqa: E402
-                            need_release, need_root, remove_tree, temp_dir)
+from booted_root import BootedRoot, debian_root_tarball, in_chroot, install_debs, unpack_root
+from wte_testing.release import (DIST, SOURCE_DIR, Checker, fail, make_session_tree, need_release,
+                                 need_root, remove_tree, temp_dir)
 
 # The README sections walked, by heading, in the README's order.
 WALKED = ("## Quick start (Debian 12)",

@@ -11,9 +11,8 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import (BINARY, BINARY_DIR, EXPECTED_REVISION, RELEASE_DIR, Checker,  # noqa: E402
-                            need_release, need_tool, project_version, run)
+from wte_testing.release import (BINARY, BINARY_DIR, EXPECTED_REVISION, RELEASE_DIR, Checker,
+                                 need_release, need_tool, project_version, run)
 
 
 def main():

@@ -17,10 +17,9 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from booted_root import BootedRoot, debian_root_tarball, install_debs, unpack_root  # noqa: E402
-from release_common import (Checker, harness, make_session_tree, need_release,  # noqa: E402
-                            need_root, need_tool, one, project_version, remove_tree, temp_dir)
+from booted_root import BootedRoot, debian_root_tarball, install_debs, unpack_root
+from wte_testing.release import (Checker, harness, make_session_tree, need_release, need_root,
+                                 need_tool, one, project_version, remove_tree, temp_dir)
 
 CONFIG = "/etc/whm_transfer_exporter/config.yml"
 SESSIONS = "/var/cpanel/transfer_sessions"

@@ -14,8 +14,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from release_common import Checker, fail, remove_tree, run, temp_dir  # noqa: E402
+from wte_testing.release import Checker, fail, remove_tree, run, temp_dir
 
 
 def timed(binary, log):

@@ -1,5 +1,6 @@
-"""Helpers for integration tests: start the WHM simulator and the exporter as real
-processes on loopback (port 0 everywhere), talk to them, and stop them without fail."""
+"""Helpers for integration tests and benchmarks: start the WHM simulator and the exporter
+as real processes on loopback (port 0 everywhere), talk to them, and stop them without
+fail."""
 import json
 import os
 import re
@@ -11,24 +12,32 @@ import time
 import urllib.error
 import urllib.request
 
-BINARY_DIR = os.environ.get("WTE_BINARY_DIR", "build")
-EXPORTER = os.path.join(BINARY_DIR, "whm_transfer_exporter")
-SIM = os.path.join(BINARY_DIR, "whm-sim")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOKEN = "SIMTOKEN0123456789ABCDEFGHIJKLMNOPQRSTUV"  # a fake WHM token: must never be printed
 
 
-def _build_slowdown():
-    """How much slower than a plain build this one runs: sanitizer builds (told by
-    WTE_BINARY_DIR's CMakeCache.txt) take several times as long."""
+def _build_slowdown(binary_dir):
+    """How much slower than a plain build this one runs: sanitizer builds (told by the
+    build's CMakeCache.txt) take several times as long."""
     try:
-        with open(os.path.join(BINARY_DIR, "CMakeCache.txt")) as f:
+        with open(os.path.join(binary_dir, "CMakeCache.txt")) as f:
             m = re.search(r"^WTE_SANITIZE:\w+=(\S+)$", f.read(), re.M)
         return 3.0 if m else 1.0
     except OSError:
         return 1.0
 
 
-BUILD_SLOWDOWN = _build_slowdown()
+def use_binary_dir(path):
+    """Points the harness at the binaries of the build in `path`: $WTE_BINARY_DIR at import
+    (ctest sets it), else the repository's build/. bench/ calls it with its own build."""
+    global BINARY_DIR, EXPORTER, SIM, BUILD_SLOWDOWN
+    BINARY_DIR = path
+    EXPORTER = os.path.join(path, "whm_transfer_exporter")
+    SIM = os.path.join(path, "whm-sim")
+    BUILD_SLOWDOWN = _build_slowdown(path)
+
+
+use_binary_dir(os.environ.get("WTE_BINARY_DIR", os.path.join(REPO, "build")))
 
 
 def time_scale():
@@ -349,15 +358,24 @@ WEB_PASSWORD = "correct horse battery"
 WEB_HASH = "$2b$10$f0Hn0H972sqqM4NH9bupzufqykc7QU8EcDuCPsGKK5djcO7q5akOO"
 
 
-def write_web_config(workdir):
-    """A self-signed certificate for localhost and 127.0.0.1, and an exporter-toolkit web
-    config with TLS and WEB_USER: (web config path, certificate path)."""
-    cert, key = os.path.join(workdir, "web-cert.pem"), os.path.join(workdir, "web-key.pem")
+def self_signed_certificate(workdir, prefix):
+    """A self-signed certificate for localhost and 127.0.0.1 (a client trusts the certificate
+    itself), written as <prefix>-cert.pem and <prefix>-key.pem: (cert path, key path). The
+    Python tests' one certificate generator (the C++ tests': tests/support/test_pki.hpp)."""
+    cert = os.path.join(workdir, f"{prefix}-cert.pem")
+    key = os.path.join(workdir, f"{prefix}-key.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "2", "-subj", "/CN=localhost",
                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
                    check=True, capture_output=True, timeout=30)
+    return cert, key
+
+
+def write_web_config(workdir):
+    """A self-signed certificate for localhost and 127.0.0.1, and an exporter-toolkit web
+    config with TLS and WEB_USER: (web config path, certificate path)."""
+    cert, _ = self_signed_certificate(workdir, "web")
     path = os.path.join(workdir, "web.yml")
     with open(path, "w") as f:
         # Relative file names: resolved against the web config's folder.

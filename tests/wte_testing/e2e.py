@@ -13,9 +13,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from harness import BINARY_DIR, Process, Simulator, wait_for
+from .harness import BINARY_DIR, REPO, Process, Simulator, wait_for
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROMETHEUS = "/usr/bin/prometheus"
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 LOGGEN = os.path.join(BINARY_DIR, "tools", "loggen", "loggen")

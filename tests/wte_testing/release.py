@@ -1,6 +1,6 @@
 """Shared by the release tests: where the release is, running a binary in a chroot, and a
 served exporter's port. Paths come from the environment ctest sets
-(tests/ops/release/CMakeLists.txt):
+(tests/ops/release/CMakeLists.txt), with tests/ on PYTHONPATH:
 
   WTE_SOURCE_DIR   the source tree
   WTE_RELEASE_DIR  build-release/ (dist/, image/, debootstrap cache)
@@ -11,16 +11,12 @@ import glob
 import os
 import re
 import shutil
-import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))  # tests/ops: ops_common
-from ops_common import Checker, fail, need_tool, run  # noqa: E402,F401
+from . import harness  # noqa: F401  (whm-sim, wait_for, metrics parsing, engine_summary)
+from .ops import Checker, fail, need_tool, run  # noqa: F401
 
-SOURCE_DIR = os.environ.get("WTE_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "integration"))
-import harness  # noqa: E402,F401  (whm-sim, wait_for, metrics parsing, engine_summary)
+SOURCE_DIR = os.environ.get("WTE_SOURCE_DIR", harness.REPO)
 
 RELEASE_DIR = os.environ.get("WTE_RELEASE_DIR", os.path.join(SOURCE_DIR, "build-release"))
 BINARY_DIR = os.environ.get("WTE_BINARY_DIR", os.path.join(RELEASE_DIR, "static"))

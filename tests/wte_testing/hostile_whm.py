@@ -3,24 +3,13 @@ and independent of the simulator (tools/whm-sim): HTTPS on loopback, keep-alive,
 session the answers a hostile or broken server might give. The exporter must survive all
 of them without a crash, crossed counts or a leaked token."""
 import json
-import os
 import socket
 import ssl
-import subprocess
 import threading
 import time
 import urllib.parse
 
-
-def make_certificate(workdir):
-    """A self-signed certificate for localhost: (cert path, key path)."""
-    cert, key = os.path.join(workdir, "whm-cert.pem"), os.path.join(workdir, "whm-key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=30)
-    return cert, key
+from .harness import self_signed_certificate
 
 
 def envelope(data, result=1, reason="OK", command="x"):
@@ -74,7 +63,7 @@ class Session:
 class HostileWhm:
     def __init__(self, workdir, sessions):
         self.sessions = sessions
-        self.cert, self.key = make_certificate(workdir)
+        self.cert, self.key = self_signed_certificate(workdir, "whm")
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(self.cert, self.key)
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)

@@ -5,8 +5,10 @@ Used by the ops tests (every expression must parse: `--format rules` writes them
 rules for `promtool check rules`) and by end-to-end tests that run the expressions against a
 real Prometheus (`--format json`, or import this file and call extract()).
 
-  dashboard_queries.py DASHBOARD.json [--var host=whm1] [--format text|json|rules]
-  dashboard_queries.py DASHBOARD.json --check [--metrics-doc docs/METRICS.md]
+  PYTHONPATH=tests python3 -m wte_testing.dashboard_queries DASHBOARD.json [--var host=whm1]
+      [--format text|json|rules]
+  PYTHONPATH=tests python3 -m wte_testing.dashboard_queries DASHBOARD.json --check
+      [--metrics-doc docs/METRICS.md]
 
 Variables default to ".*" (every value: the dashboard's "All" is ".*" too); Grafana's own
 ($__rate_interval, $__interval, $__range) become fixed durations.

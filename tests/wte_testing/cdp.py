@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.request
 
-from harness import wait_for
+from .harness import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"

@@ -1,4 +1,4 @@
-#include "test_certificates.hpp"
+#include "support/test_pki.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -6,25 +6,25 @@
 #include <openssl/x509v3.h>
 
 #include <cstdio>
-#include <memory>
-#include <random>
 #include <stdexcept>
 
-namespace wte::whm::test {
+namespace wte::test {
+
+void OpenSslFree::operator()(EVP_PKEY* key) const {
+  EVP_PKEY_free(key);
+}
+
+void OpenSslFree::operator()(X509* cert) const {
+  X509_free(cert);
+}
 
 namespace {
 
-struct KeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct CertFree {
-  void operator()(X509* c) const { X509_free(c); }
-};
 struct FileClose {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
-using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
-using Cert = std::unique_ptr<X509, CertFree>;
+using Key = std::unique_ptr<EVP_PKEY, OpenSslFree>;
+using Cert = std::unique_ptr<X509, OpenSslFree>;
 
 void require(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string("test PKI: ") + what + " failed");
@@ -46,9 +46,10 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   require(added == 1, "X509_add_ext");
 }
 
-// A certificate for `key` named `cn`, signed by issuer (or self-signed when issuer is null).
-Cert make_cert(EVP_PKEY* key, const char* cn, long serial, X509* issuer, EVP_PKEY* issuer_key,
-               const char* san) {
+// A certificate for `key` named `cn`, signed by issuer (self-signed, a CA, when issuer is
+// null).
+Cert make_cert(EVP_PKEY* key, const std::string& cn, long serial, X509* issuer,
+               EVP_PKEY* issuer_key, const std::string& san) {
   Cert cert(X509_new());
   require(cert != nullptr, "X509_new");
   X509* x = cert.get();
@@ -58,8 +59,8 @@ Cert make_cert(EVP_PKEY* key, const char* cn, long serial, X509* issuer, EVP_PKE
   X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
   require(X509_set_pubkey(x, key) == 1, "X509_set_pubkey");
   X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   X509* signer = issuer == nullptr ? x : issuer;
   require(X509_set_issuer_name(x, X509_get_subject_name(signer)) == 1, "X509_set_issuer_name");
   add_extension(x, signer, NID_subject_key_identifier, "hash");
@@ -70,8 +71,8 @@ Cert make_cert(EVP_PKEY* key, const char* cn, long serial, X509* issuer, EVP_PKE
     add_extension(x, signer, NID_basic_constraints, "critical,CA:FALSE");
     add_extension(x, signer, NID_authority_key_identifier, "keyid");
     add_extension(x, signer, NID_key_usage, "critical,digitalSignature");
-    add_extension(x, signer, NID_ext_key_usage, "serverAuth");
-    add_extension(x, signer, NID_subject_alt_name, san);
+    add_extension(x, signer, NID_ext_key_usage, "serverAuth,clientAuth");
+    add_extension(x, signer, NID_subject_alt_name, san.c_str());
   }
   require(X509_sign(x, issuer_key, EVP_sha256()) > 0, "X509_sign");
   return cert;
@@ -94,39 +95,23 @@ void write_key(const std::filesystem::path& p, EVP_PKEY* key) {
           "PEM_write_PrivateKey");
 }
 
-std::filesystem::path fresh_dir() {
-  std::random_device random;
-  const auto base = std::filesystem::temp_directory_path();
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    auto dir = base / ("wte-whm-test-" + std::to_string(random()));
-    if (std::filesystem::create_directory(dir)) return dir;
-  }
-  throw std::runtime_error("test PKI: no temporary folder");
-}
-
 }  // namespace
 
-TestCertificates::TestCertificates() : dir_(fresh_dir()) {
-  Key ca_key = new_key();
-  Cert ca = make_cert(ca_key.get(), "wte test CA", 1, nullptr, ca_key.get(), nullptr);
-  write_cert(dir_ / "ca.pem", ca.get());
-
-  Key localhost_key = new_key();
-  Cert localhost = make_cert(localhost_key.get(), "localhost", 2, ca.get(), ca_key.get(),
-                             "DNS:localhost,IP:127.0.0.1");
-  write_cert(dir_ / "localhost.pem", localhost.get());
-  write_key(dir_ / "localhost.key", localhost_key.get());
-
-  Key wrong_key = new_key();
-  Cert wrong =
-      make_cert(wrong_key.get(), "wrong.example", 3, ca.get(), ca_key.get(), "DNS:wrong.example");
-  write_cert(dir_ / "wrong.pem", wrong.get());
-  write_key(dir_ / "wrong.key", wrong_key.get());
+TestPki::TestPki() {
+  ca_key_ = new_key();
+  ca_cert_ = make_cert(ca_key_.get(), "wte test CA", 1, nullptr, ca_key_.get(), "");
+  write_cert(ca_file(), ca_cert_.get());
 }
 
-TestCertificates::~TestCertificates() {
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+TestPki::~TestPki() = default;
+
+CertFiles TestPki::issue(const std::string& name, const std::string& san) {
+  Key key = new_key();
+  Cert cert = make_cert(key.get(), name, next_serial_++, ca_cert_.get(), ca_key_.get(), san);
+  CertFiles files{(dir() / (name + ".pem")).string(), (dir() / (name + ".key")).string()};
+  write_cert(files.cert, cert.get());
+  write_key(files.key, key.get());
+  return files;
 }
 
-}  // namespace wte::whm::test
+}  // namespace wte::test
