@@ -110,11 +110,11 @@ void Exporter::sync_registered(sources::Source& source) {
   }
 }
 
-std::string Exporter::start(const config::Config& config) {
+Status<> Exporter::start(const config::Config& config) {
   auto prepared = prepare(config);
   if (!prepared.ok()) {
     metrics_.set_reload(false, clock_.unix_now());
-    return prepared.error().message;
+    return prepared.error();
   }
   auto& p = prepared.value();
 
@@ -123,8 +123,9 @@ std::string Exporter::start(const config::Config& config) {
   registry_ = std::make_unique<sources::SessionRegistry>(
       io_, (std::filesystem::path(p.config.state_directory) / "sessions.json").string(),
       registry_limits(p.config));
-  if (auto err = registry_->load(); !err.empty()) {
-    logger_.error("cannot read the registered sessions; starting with none", {{"error", err}});
+  if (auto loaded = registry_->load(); !loaded.ok()) {
+    logger_.error("cannot read the registered sessions; starting with none",
+                  {{"error", loaded.error().message}});
   }
 
   web::ServerOptions web;
@@ -144,7 +145,7 @@ std::string Exporter::start(const config::Config& config) {
     server_->start();
   } catch (const std::exception& e) {
     server_.reset();
-    return e.what();
+    return Error{e.what()};
   }
   apply(p);
   record_load(true, "");
@@ -155,11 +156,11 @@ std::string Exporter::start(const config::Config& config) {
                              {"port", std::to_string(server_->port())},
                              {"tls", p.web.tls ? "on" : "off"},
                              {"sources", std::to_string(sources_.size())}});
-  return "";
+  return done;
 }
 
-std::string Exporter::reload() {
-  if (!options_.config_path) return "no config file to reload (started without --config)";
+Status<> Exporter::reload() {
+  if (!options_.config_path) return Error{"no config file to reload (started without --config)"};
   const auto loaded = config::load_config_file(*options_.config_path);
   std::string error;
   for (const auto& e : loaded.errors) error += e.to_string() + "\n";
@@ -176,7 +177,7 @@ std::string Exporter::reload() {
     metrics_.set_reload(false, clock_.unix_now());
     logger_.error("config reload failed; the running config stays", {{"error", error}});
     record_load(false, error);
-    return error;
+    return Error{error};
   }
   if (prepared->config.listen_address != config_.listen_address) {
     logger_.warn("listen_address changed: it takes effect at the next restart");
@@ -186,7 +187,7 @@ std::string Exporter::reload() {
   render_cache_.clear();
   logger_.info("config reloaded", {{"sources", std::to_string(sources_.size())}});
   record_load(true, "");
-  return "";
+  return done;
 }
 
 // For `whm_transfer_exporter reload`, which waits for this after its SIGHUP.
@@ -412,7 +413,7 @@ web::Response Exporter::reload_response(const web::Request& request) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (reload().empty()) return web::Response::text(200, "config reloaded\n");
+  if (reload().ok()) return web::Response::text(200, "config reloaded\n");
   return web::Response::text(
       500, "config reload failed; the running config stays (the reason is in the log)\n");
 }

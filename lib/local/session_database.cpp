@@ -205,22 +205,25 @@ class VfsFile {
     return rc;
   }
 
-  // Copies the whole file into `to`. "" or what went wrong.
-  std::string copy_to(const std::filesystem::path& to) {
+  // Copies the whole file into `to`. The error says what went wrong.
+  Status<> copy_to(const std::filesystem::path& to) {
     sqlite3_int64 size = 0;
-    if (file_()->pMethods->xFileSize(file_(), &size) != SQLITE_OK) return "cannot get its size";
+    if (file_()->pMethods->xFileSize(file_(), &size) != SQLITE_OK) {
+      return Error{"cannot get its size"};
+    }
     std::ofstream out(to, std::ios::binary | std::ios::trunc);
     std::vector<char> buffer(64 * 1024);
     for (sqlite3_int64 at = 0; at < size;) {
       const int n = static_cast<int>(std::min<sqlite3_int64>(size - at, 64 * 1024));
       if (file_()->pMethods->xRead(file_(), buffer.data(), n, at) != SQLITE_OK) {
-        return "cannot read it at byte " + std::to_string(at);
+        return Error{"cannot read it at byte " + std::to_string(at)};
       }
       out.write(buffer.data(), n);
       at += n;
     }
     out.close();
-    return out ? "" : "cannot write " + to.string();
+    if (!out) return Error{"cannot write " + to.string()};
+    return done;
   }
 
  private:
@@ -251,21 +254,21 @@ Fd open_read_only(const std::filesystem::path& file) {
   return Fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
 }
 
-// Copies `from` (open) into a new file `to`. "" or the OS's reason.
-std::string copy_into(int from, const std::filesystem::path& to) {
+// Copies `from` (open) into a new file `to`. The error gives the OS's reason.
+Status<> copy_into(int from, const std::filesystem::path& to) {
   const Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (out.get() < 0) return "cannot create " + to.string() + ": " + std::strerror(errno);
+  if (out.get() < 0) return Error{"cannot create " + to.string() + ": " + std::strerror(errno)};
   std::array<char, 64 * 1024> buffer{};
   for (off_t at = 0;;) {
     const ssize_t n = ::pread(from, buffer.data(), buffer.size(), at);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::string("cannot read: ") + std::strerror(errno);
-    if (n == 0) return "";
+    if (n < 0) return Error{std::string("cannot read: ") + std::strerror(errno)};
+    if (n == 0) return done;
     for (ssize_t done = 0; done < n;) {
       const ssize_t w =
           ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return "cannot write " + to.string() + ": " + std::strerror(errno);
+      if (w < 0) return Error{"cannot write " + to.string() + ": " + std::strerror(errno)};
       done += w;
     }
     at += n;
@@ -323,15 +326,16 @@ CopyOutcome copy_snapshot(const std::filesystem::path& file, const std::filesyst
   }
   const std::filesystem::path copy = into / kDatabaseFile;
   const auto wal_before = wal_header(file.string() + "-wal");
-  if (error = db.copy_to(copy); !error.empty()) {
-    error = file.string() + ": " + error;
+  if (auto copied = db.copy_to(copy); !copied.ok()) {
+    error = file.string() + ": " + copied.error().message;
     return CopyOutcome::failed;
   }
   // Plain descriptors are fine for these: SQLite holds no POSIX lock on them.
   for (const char* suffix : {"-journal", "-wal"}) {
     const Fd side = open_read_only(file.string() + suffix);
     if (side.get() < 0) continue;  // none: nothing to copy
-    if (error = copy_into(side.get(), copy.string() + suffix); !error.empty()) {
+    if (auto copied = copy_into(side.get(), copy.string() + suffix); !copied.ok()) {
+      error = copied.error().message;
       return CopyOutcome::failed;
     }
   }

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "error/result.hpp"
+
 namespace wte::local {
 
 inline constexpr std::string_view kDatabaseFile = "whmxfer.sqlite";

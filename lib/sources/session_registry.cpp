@@ -110,11 +110,11 @@ std::string aside_name(const std::string& path, std::chrono::system_clock::time_
 
 }  // namespace
 
-std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
+Status<> SessionRegistry::load(std::chrono::system_clock::time_point now) {
   registrations_.clear();
   blocked_.reset();
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec) && !ec) return "";
+  if (!std::filesystem::exists(path_, ec) && !ec) return done;
   std::string problem;
   std::ifstream in(path_, std::ios::binary);
   if (!in) {
@@ -124,7 +124,7 @@ std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
     ss << in.rdbuf();
     try {
       registrations_ = registrations_from_json(ss.str());
-      return "";
+      return done;
     } catch (const std::exception& e) {
       problem = e.what();
     }
@@ -134,11 +134,12 @@ std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
   registrations_.clear();
   const std::string aside = aside_name(path_, now);
   if (::rename(path_.c_str(), aside.c_str()) == 0) {
-    return path_ + ": " + problem + "; kept as " + aside + ", starting with no registered sessions";
+    return Error{path_ + ": " + problem + "; kept as " + aside +
+                 ", starting with no registered sessions"};
   }
   blocked_ = path_ + " cannot be read (" + problem + ") nor renamed aside (" +
              std::strerror(errno) + "); registrations are refused rather than overwrite it";
-  return *blocked_;
+  return Error{*blocked_};
 }
 
 std::optional<std::string> SessionRegistry::refusal(const Registration& r,
@@ -160,25 +161,25 @@ std::optional<std::string> SessionRegistry::refusal(const Registration& r,
   return std::nullopt;
 }
 
-std::string SessionRegistry::add(const Registration& r) {
-  if (blocked_) return *blocked_;
-  if (registrations_.contains(r)) return "";
-  if (auto refused = refusal(r, 0)) return *refused;
+Status<> SessionRegistry::add(const Registration& r) {
+  if (blocked_) return Error{*blocked_};
+  if (registrations_.contains(r)) return done;
+  if (auto refused = refusal(r, 0)) return Error{*refused};
   auto next = registrations_;
   next.insert(r);
-  if (auto err = save(next); !err.empty()) return err;
+  if (auto saved = save(next); !saved.ok()) return saved;
   registrations_ = std::move(next);
-  return "";
+  return done;
 }
 
-std::string SessionRegistry::remove(const Registration& r) {
-  if (blocked_) return *blocked_;
-  if (!registrations_.contains(r)) return "";
+Status<> SessionRegistry::remove(const Registration& r) {
+  if (blocked_) return Error{*blocked_};
+  if (!registrations_.contains(r)) return done;
   auto next = registrations_;
   next.erase(r);
-  if (auto err = save(next); !err.empty()) return err;
+  if (auto saved = save(next); !saved.ok()) return saved;
   registrations_ = std::move(next);
-  return "";
+  return done;
 }
 
 std::set<Registration> SessionRegistry::projected() const {
@@ -242,25 +243,26 @@ void SessionRegistry::start_write() {
   }
   boost::asio::post(*writer_, [weak = std::weak_ptr<Shared>(shared_), io = io_, path = path_,
                                next = std::move(next)]() mutable {
-    std::string error = write_file_atomically(path, registrations_to_json(next));
-    boost::asio::post(*io, [weak, next = std::move(next), error = std::move(error)]() mutable {
-      if (auto shared = weak.lock()) shared->owner->on_written(std::move(next), error);
+    Status<> written = write_file_atomically(path, registrations_to_json(next));
+    boost::asio::post(*io, [weak, next = std::move(next), written = std::move(written)]() mutable {
+      if (auto shared = weak.lock()) shared->owner->on_written(std::move(next), written);
     });
   });
 }
 
-void SessionRegistry::on_written(std::set<Registration> written, const std::string& error) {
+void SessionRegistry::on_written(std::set<Registration> written, const Status<>& written_ok) {
   write_running_ = false;
   ++writes_;
   auto finished = std::move(writing_);
   writing_.clear();
   // A failed write left the old file in place: those changes did not happen.
-  if (error.empty()) registrations_ = std::move(written);
+  if (written_ok.ok()) registrations_ = std::move(written);
   if (!queued_.empty()) start_write();
   for (auto& c : finished) {
     if (c.done) {
-      c.done(error.empty() ? RegistryChange{RegistryChange::Status::done, ""}
-                           : RegistryChange{RegistryChange::Status::failed, error});
+      c.done(written_ok.ok()
+                 ? RegistryChange{RegistryChange::Status::done, ""}
+                 : RegistryChange{RegistryChange::Status::failed, written_ok.error().message});
     }
   }
 }
@@ -273,7 +275,7 @@ std::vector<std::string> SessionRegistry::sessions_of(const std::string& host) c
   return out;
 }
 
-std::string SessionRegistry::save(const std::set<Registration>& next) {
+Status<> SessionRegistry::save(const std::set<Registration>& next) {
   ++writes_;
   return write_file_atomically(path_, registrations_to_json(next));
 }
@@ -305,13 +307,13 @@ class FileDescriptor {
   int fd_;
 };
 
-std::string os_error(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
+Error os_error(const std::string& what, const std::string& path) {
+  return Error{what + " " + path + ": " + std::strerror(errno)};
 }
 
 }  // namespace
 
-std::string write_file_atomically(const std::string& path, std::string_view content) {
+Status<> write_file_atomically(const std::string& path, std::string_view content) {
   const std::filesystem::path target(path);
   const std::string tmp = path + ".tmp";
   {
@@ -333,7 +335,7 @@ std::string write_file_atomically(const std::string& path, std::string_view cont
   const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
   FileDescriptor dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());  // makes the rename durable
-  return "";
+  return done;
 }
 
 }  // namespace wte::sources
