@@ -100,9 +100,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         }
       } else {
         // A static binary knows no CA store of its own: the host's, as the daemon finds it.
-        std::string store;
-        whm::use_system_trust_store(ctx, ca_ec, store);
-        if (ca_ec) return finish(failure("cannot load the CA store " + store + ": " + reason(ca_ec)));
+        if (auto loaded = whm::use_system_trust_store(ctx); !loaded.ok()) {
+          return finish(failure("cannot load the CA store " + loaded.error().message));
+        }
       }
     }
     auto& stream = tls_.emplace(std::move(tcp_), ctx);

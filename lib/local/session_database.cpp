@@ -306,20 +306,18 @@ class PrivateFolder {
   std::filesystem::path path_;
 };
 
-enum class CopyOutcome { copied, locked, changing, failed };
+enum class CopyOutcome { copied, locked, changing };
 
-// One attempt at a consistent copy of `file` (+ -journal, -wal) into `into`.
-CopyOutcome copy_snapshot(const std::filesystem::path& file, const std::filesystem::path& into,
-                          std::chrono::steady_clock::time_point lock_deadline, std::string& error) {
+// One attempt at a consistent copy of `file` (+ -journal, -wal) into `into`; an error when
+// the files cannot be read or written.
+Result<CopyOutcome> copy_snapshot(const std::filesystem::path& file,
+                                  const std::filesystem::path& into,
+                                  std::chrono::steady_clock::time_point lock_deadline) {
   VfsFile db(file);
-  if (!db.open()) {
-    error = file.string() + ": " + sqlite3_errstr(db.error());
-    return CopyOutcome::failed;
-  }
+  if (!db.open()) return Error{file.string() + ": " + sqlite3_errstr(db.error())};
   for (int rc = db.lock_shared(); rc != SQLITE_OK; rc = db.lock_shared()) {
     if ((rc & 0xff) != SQLITE_BUSY) {
-      error = file.string() + ": cannot lock it: " + sqlite3_errstr(rc);
-      return CopyOutcome::failed;
+      return Error{file.string() + ": cannot lock it: " + sqlite3_errstr(rc)};
     }
     if (std::chrono::steady_clock::now() >= lock_deadline) return CopyOutcome::locked;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -327,17 +325,14 @@ CopyOutcome copy_snapshot(const std::filesystem::path& file, const std::filesyst
   const std::filesystem::path copy = into / kDatabaseFile;
   const auto wal_before = wal_header(file.string() + "-wal");
   if (auto copied = db.copy_to(copy); !copied.ok()) {
-    error = file.string() + ": " + copied.error().message;
-    return CopyOutcome::failed;
+    return Error{file.string() + ": " + copied.error().message};
   }
   // Plain descriptors are fine for these: SQLite holds no POSIX lock on them.
   for (const char* suffix : {"-journal", "-wal"}) {
     const Fd side = open_read_only(file.string() + suffix);
     if (side.get() < 0) continue;  // none: nothing to copy
-    if (auto copied = copy_into(side.get(), copy.string() + suffix); !copied.ok()) {
-      error = copied.error().message;
-      return CopyOutcome::failed;
-    }
+    if (auto copied = copy_into(side.get(), copy.string() + suffix); !copied.ok())
+      return copied.error();
   }
   return wal_header(copy.string() + "-wal") == wal_before ? CopyOutcome::copied
                                                           : CopyOutcome::changing;
@@ -393,16 +388,15 @@ DatabaseRead read_database(const std::filesystem::path& file,
                      file.string() + ": cannot make a private folder in " + parent.string() +
                          " to read a copy: " + std::strerror(errno));
     }
-    std::string error;
-    switch (copy_snapshot(file, folder.path(), lock_deadline, error)) {
+    const Result<CopyOutcome> outcome = copy_snapshot(file, folder.path(), lock_deadline);
+    if (!outcome.ok()) return failure(DatabaseErrorKind::unreadable, outcome.error().message);
+    switch (outcome.value()) {
       case CopyOutcome::copied:
         return query(file, folder.path() / kDatabaseFile);
       case CopyOutcome::locked:
         return failure(
             DatabaseErrorKind::locked,
             file.string() + ": database is locked (still locked after the busy timeout)");
-      case CopyOutcome::failed:
-        return failure(DatabaseErrorKind::unreadable, error);
       case CopyOutcome::changing:
         break;  // a WAL restart while we copied: again
     }
