@@ -14,9 +14,9 @@ void check_api_token(PreparedConfig& p, const config::TokenEnvironment& env,
   auto token =
       config::load_token(*p.config.api_token, env, p.config.allow_insecure_token_permissions);
   if (token.ok()) {
-    p.api_token = std::move(*token.token);
+    p.api_token = std::move(token).value();
   } else {
-    errors.push_back(Error{token.error});  // names the file, line and key
+    errors.push_back(token.error());  // names the file, line and key
   }
 }
 

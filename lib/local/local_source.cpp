@@ -245,7 +245,7 @@ std::vector<LocalSource::Found> LocalSource::discover(
   note_database(db);
   std::vector<Found> found;
   if (db.ok()) {
-    for (const auto& row : db.rows) {
+    for (const auto& row : db.value().rows) {
       found.push_back(Found{row.id, row.state, row.end_time, row.start_time});
     }
   } else {
@@ -274,14 +274,15 @@ void LocalSource::note_database(const DatabaseRead& db) {
     return;
   }
   recorder_.request_failed(name_, "database");
-  if (db_error_ != db.error->kind) {
+  const DatabaseError& error = db.error();
+  if (db_error_ != error.kind) {
     logger_.warn(
         "cannot read whmxfer.sqlite; sessions are found from their folders, with each log's own "
         "state",
-        {{"host", name_}, {"reason", to_string(db.error->kind)}, {"error", db.error->message}});
+        {{"host", name_}, {"reason", to_string(error.kind)}, {"error", error.message}});
   }
-  db_error_ = db.error->kind;
-  db_error_message_ = db.error->message;
+  db_error_ = error.kind;
+  db_error_message_ = error.message;
 }
 
 // A session cPanel ended longer ago than the retention is not read at all (a server keeps
@@ -349,13 +350,14 @@ void LocalSource::tail(Entry& e, double now, PollErrors& errors) {
                  {{"host", name_}, {"session", e.session.id()}});
   }
   recorder_.ingested(name_, r.report);
-  if (r.error) {
+  if (!r.read.ok()) {
+    const std::string& error = r.read.error().message;
     recorder_.request_failed(name_, "read");
-    if (errors.count++ == 0) errors.first = *r.error;
-    if (e.session.last_error() != *r.error) {
+    if (errors.count++ == 0) errors.first = error;
+    if (e.session.last_error() != error) {
       logger_.warn("cannot read a session log",
-                   {{"host", name_}, {"session", e.session.id()}, {"error", *r.error}});
-      e.session.set_last_error(*r.error);
+                   {{"host", name_}, {"session", e.session.id()}, {"error", error}});
+      e.session.set_last_error(error);
     }
     return;
   }

@@ -109,9 +109,7 @@ DatabaseErrorKind kind_of(int code, std::string_view message) noexcept {
 }
 
 DatabaseRead failure(DatabaseErrorKind kind, std::string message) {
-  DatabaseRead r;
-  r.error = DatabaseError{kind, std::move(message)};
-  return r;
+  return DatabaseError{kind, std::move(message)};
 }
 
 DatabaseRead sqlite_failure(const std::filesystem::path& file, sqlite3* db, int code) {
@@ -351,7 +349,7 @@ DatabaseRead query(const std::filesystem::path& original, const std::filesystem:
   const SqliteStatement stmt(raw_stmt);
   if (prep_rc != SQLITE_OK) return sqlite_failure(original, db.get(), prep_rc);
 
-  DatabaseRead result;
+  DatabaseRows result;
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;

@@ -90,9 +90,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
   void listen() {
-    const ParsedListenAddress parsed = parse_listen_address(state_->options.listen_address);
-    if (!parsed.address) throw std::runtime_error(parsed.error);
-    const tcp::endpoint endpoint = resolve(*parsed.address);
+    const Result<ListenAddress> parsed = parse_listen_address(state_->options.listen_address);
+    if (!parsed.ok()) throw std::runtime_error(parsed.error().message);
+    const tcp::endpoint endpoint = resolve(parsed.value());
     boost::system::error_code ec;
     auto check = [&](const char* step) {
       if (!ec) return;
