@@ -333,8 +333,8 @@ std::size_t Exporter::configured_sessions(const std::string& host) const {
 void Exporter::register_session(const web::Request& request, web::Respond respond) {
   if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
   auto parsed = parse_register_body(request.body);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
-  const auto reg = std::get<sources::Registration>(parsed);
+  if (!parsed.ok()) return respond(std::move(parsed).error());
+  const auto reg = parsed.value();
   const auto source = sources_.find(reg.host);
   if (source == sources_.end() || !source->second->accepts_registrations()) {
     return respond(json_error(404, "no such host in this instance's config"));
@@ -348,8 +348,8 @@ void Exporter::register_session(const web::Request& request, web::Respond respon
 void Exporter::unregister_session(const web::Request& request, web::Respond respond) {
   if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
   auto parsed = parse_unregister_path(request.path, kSessionsPrefix);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
-  const auto reg = std::get<sources::Registration>(parsed);
+  if (!parsed.ok()) return respond(std::move(parsed).error());
+  const auto reg = parsed.value();
   if (!registry_->all().contains(reg)) {
     return respond(json_error(404, "no such registered session"));
   }
