@@ -157,11 +157,11 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   if (a->config) {
     const auto loaded = config::load_config_file(*a->config);
     if (!loaded.ok()) {
-      for (const auto& e : loaded.errors)
+      for (const auto& e : loaded.error())
         logger.error("invalid config", {{"error", e.to_string()}});
       return 2;
     }
-    cfg = *loaded.config;
+    cfg = loaded.value();
   } else {
     cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
   }

@@ -179,9 +179,9 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
   }
   const auto result = config::load_config_file(args[0]);
   if (!result.ok()) {
-    for (const auto& e : result.errors) err << e.to_string() << "\n";
-    err << args[0] << ": " << result.errors.size() << " error"
-        << (result.errors.size() == 1 ? "" : "s") << "\n";
+    for (const auto& e : result.error()) err << e.to_string() << "\n";
+    err << args[0] << ": " << result.error().size() << " error"
+        << (result.error().size() == 1 ? "" : "s") << "\n";
     return 2;
   }
   // Everything the config names, exactly as `serve` checks it before starting or reloading
@@ -190,16 +190,16 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
   boost::asio::io_context io;
   SourceFactory factory(io.get_executor());
   const auto prepared =
-      prepare_config(*result.config, factory, config::TokenEnvironment::process());
+      prepare_config(result.value(), factory, config::TokenEnvironment::process());
   if (!prepared.ok()) {
     for (const auto& e : prepared.error()) err << e.message << "\n";
     const std::size_t bad = prepared.error().size();
     err << args[0] << ": " << bad << " error" << (bad == 1 ? "" : "s") << "\n";
     return 2;
   }
-  out << args[0] << ": OK (" << result.config->hosts.size() << " host"
-      << (result.config->hosts.size() == 1 ? "" : "s")
-      << (result.config->local.enabled ? ", local mode on" : "") << ")\n";
+  const config::Config& c = result.value();
+  out << args[0] << ": OK (" << c.hosts.size() << " host" << (c.hosts.size() == 1 ? "" : "s")
+      << (c.local.enabled ? ", local mode on" : "") << ")\n";
   return 0;
 }
 

@@ -163,10 +163,12 @@ Status<> Exporter::reload() {
   if (!options_.config_path) return Error{"no config file to reload (started without --config)"};
   const auto loaded = config::load_config_file(*options_.config_path);
   std::string error;
-  for (const auto& e : loaded.errors) error += e.to_string() + "\n";
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.error()) error += e.to_string() + "\n";
+  }
   std::optional<PreparedConfig> prepared;
   if (error.empty()) {
-    auto result = prepare(*loaded.config);
+    auto result = prepare(loaded.value());
     if (result.ok())
       prepared = std::move(result).value();
     else
