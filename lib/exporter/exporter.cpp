@@ -141,11 +141,15 @@ Status<> Exporter::start(const config::Config& config) {
       std::make_unique<web::HttpServer>(io_, web, [this](web::Request r, web::Respond respond) {
         router_.dispatch(std::move(r), std::move(respond));
       });
+  Status<> started = Error{"not started"};
   try {
-    server_->start();
-  } catch (const std::exception& e) {
+    started = server_->start();
+  } catch (const std::exception& e) {  // out of threads or memory for the password checks
+    started = Error{e.what()};
+  }
+  if (!started.ok()) {
     server_.reset();
-    return Error{e.what()};
+    return started;
   }
   apply(p);
   record_load(true, "");

@@ -29,10 +29,10 @@ void check_web_config(PreparedConfig& p, std::vector<Error>& errors) {
   }
   p.web = std::move(web).value();
   if (!p.web.tls) return;
-  try {
-    (void)web::make_server_tls_context(*p.web.tls);  // the files exist, match and load
-  } catch (const std::exception& e) {
-    errors.push_back(Error{*p.config.web_config_file + ": tls_server_config: " + e.what()});
+  // The files exist, match and load.
+  if (auto tls = web::make_server_tls_context(*p.web.tls); !tls.ok()) {
+    errors.push_back(
+        Error{*p.config.web_config_file + ": tls_server_config: " + tls.error().message});
   }
 }
 

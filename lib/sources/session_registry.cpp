@@ -43,24 +43,24 @@ std::string registrations_to_json(const std::set<Registration>& r) {
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
-std::set<Registration> registrations_from_json(std::string_view json) {
+Result<std::set<Registration>> registrations_from_json(std::string_view json) {
   rapidjson::Document d;
   if (!text::parse_json(d, json.data(), json.size()).ok() || !d.IsObject()) {
-    throw std::runtime_error("not a JSON object");
+    return Error{"not a JSON object"};
   }
   const auto sessions = d.FindMember("sessions");
   if (sessions == d.MemberEnd() || !sessions->value.IsArray()) {
-    throw std::runtime_error("\"sessions\" must be an array");
+    return Error{"\"sessions\" must be an array"};
   }
   std::set<Registration> out;
   for (const auto& s : sessions->value.GetArray()) {
     if (!s.IsObject() || !s.HasMember("host") || !s["host"].IsString() ||
         !s.HasMember("session_id") || !s["session_id"].IsString()) {
-      throw std::runtime_error("each session needs string \"host\" and \"session_id\"");
+      return Error{"each session needs string \"host\" and \"session_id\""};
     }
     Registration r{s["host"].GetString(), s["session_id"].GetString()};
     if (!whm::is_valid_session_id(r.session_id)) {
-      throw std::runtime_error("invalid session id (allowed: [0-9A-Za-z_], at most 64)");
+      return Error{"invalid session id (allowed: [0-9A-Za-z_], at most 64)"};
     }
     out.insert(std::move(r));
   }
@@ -122,12 +122,12 @@ Status<> SessionRegistry::load(std::chrono::system_clock::time_point now) {
   } else {
     std::ostringstream ss;
     ss << in.rdbuf();
-    try {
-      registrations_ = registrations_from_json(ss.str());
+    auto parsed = registrations_from_json(ss.str());
+    if (parsed.ok()) {
+      registrations_ = std::move(parsed).value();
       return done;
-    } catch (const std::exception& e) {
-      problem = e.what();
     }
+    problem = parsed.error().message;
   }
   // Torn or unreadable: set it aside for a person to look at. The next registration would
   // otherwise overwrite it, and every session it held would be lost for good.

@@ -36,9 +36,9 @@ struct Registration {
 
 // The file's JSON: {"version":1,"sessions":[{"host":"h","session_id":"id"}]}
 std::string registrations_to_json(const std::set<Registration>& r);
-// Throws std::runtime_error naming what is wrong; ids are validated ([0-9A-Za-z_], <= 64).
-// Parsed with bounded depth: a deeply nested file is an error, not a crash.
-std::set<Registration> registrations_from_json(std::string_view json);
+// The error names what is wrong; ids are validated ([0-9A-Za-z_], <= 64). Parsed with
+// bounded depth: a deeply nested file is an error, not a crash.
+Result<std::set<Registration>> registrations_from_json(std::string_view json);
 
 struct RegistryLimits {
   std::size_t max_sessions = 10000;          // registered sessions, over all hosts

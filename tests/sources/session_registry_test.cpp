@@ -47,8 +47,9 @@ TEST_CASE("invalid ids never get in, from the API or from the file") {
   CHECK_FALSE(r.add({"whm1", "../etc/passwd"}).ok());
   CHECK_FALSE(r.add({"whm1", ""}).ok());
   CHECK(r.all().empty());
-  CHECK_THROWS(wte::sources::registrations_from_json(
-      R"({"version":1,"sessions":[{"host":"h","session_id":"a/b"}]})"));
+  CHECK_FALSE(wte::sources::registrations_from_json(
+                  R"({"version":1,"sessions":[{"host":"h","session_id":"a/b"}]})")
+                  .ok());
 }
 
 TEST_CASE("a torn file is set aside at start, never overwritten by the next registration") {
@@ -88,7 +89,7 @@ TEST_CASE("a deeply nested file is an error, not a crash") {
   SessionRegistry r(file);
   CHECK_FALSE(r.load().ok());
   CHECK(r.all().empty());
-  CHECK_THROWS(wte::sources::registrations_from_json(std::string(200000, '[')));
+  CHECK_FALSE(wte::sources::registrations_from_json(std::string(200000, '[')).ok());
 }
 
 TEST_CASE("registrations are limited in total and per host, configured sessions included") {
