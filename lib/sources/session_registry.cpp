@@ -142,29 +142,29 @@ Status<> SessionRegistry::load(std::chrono::system_clock::time_point now) {
   return Error{*blocked_};
 }
 
-std::optional<std::string> SessionRegistry::refusal(const Registration& r,
-                                                    std::size_t configured_on_host) const {
+Status<> SessionRegistry::may_add(const Registration& r, std::size_t configured_on_host) const {
   if (!whm::is_valid_session_id(r.session_id)) {
-    return "invalid session id (allowed: [0-9A-Za-z_], 1 to 64 characters)";
+    return Error{"invalid session id (allowed: [0-9A-Za-z_], 1 to 64 characters)"};
   }
   const auto next = projected();
-  if (next.contains(r)) return std::nullopt;
+  if (next.contains(r)) return done;
   if (next.size() >= limits_.max_sessions) {
-    return "too many registered sessions (limit " + std::to_string(limits_.max_sessions) + ")";
+    return Error{"too many registered sessions (limit " + std::to_string(limits_.max_sessions) +
+                 ")"};
   }
   const auto on_host = static_cast<std::size_t>(std::count_if(
       next.begin(), next.end(), [&](const Registration& x) { return x.host == r.host; }));
   if (on_host + configured_on_host >= limits_.max_sessions_per_host) {
-    return "too many sessions for host " + r.host + " (limit " +
-           std::to_string(limits_.max_sessions_per_host) + ", limits.max_sessions_per_host)";
+    return Error{"too many sessions for host " + r.host + " (limit " +
+                 std::to_string(limits_.max_sessions_per_host) + ", limits.max_sessions_per_host)"};
   }
-  return std::nullopt;
+  return done;
 }
 
 Status<> SessionRegistry::add(const Registration& r) {
   if (blocked_) return Error{*blocked_};
   if (registrations_.contains(r)) return done;
-  if (auto refused = refusal(r, 0)) return Error{*refused};
+  if (auto allowed = may_add(r, 0); !allowed.ok()) return allowed;
   auto next = registrations_;
   next.insert(r);
   if (auto saved = save(next); !saved.ok()) return saved;
@@ -202,8 +202,8 @@ void SessionRegistry::add_async(const Registration& r, std::size_t configured_on
     early = {RegistryChange::Status::failed, *blocked_};
   } else if (projected().contains(r)) {
     early = {RegistryChange::Status::unchanged, ""};
-  } else if (auto refused = refusal(r, configured_on_host)) {
-    early = {RegistryChange::Status::refused, *refused};
+  } else if (auto allowed = may_add(r, configured_on_host); !allowed.ok()) {
+    early = {RegistryChange::Status::refused, allowed.error().message};
   } else {
     return submit({true, r, std::move(done)});
   }

@@ -78,9 +78,10 @@ class SessionRegistry {
   // change is refused until a restart rather than overwrite it.
   Status<> load(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-  // A refusal message if registering `r` on a host that has `configured_on_host` sessions
-  // in the config would pass a limit (or `r` is invalid); nullopt if it may be added.
-  std::optional<std::string> refusal(const Registration& r, std::size_t configured_on_host) const;
+  // Whether `r` may be registered on a host that has `configured_on_host` sessions in the
+  // config; the error, for the API client, says which limit it would pass (or that `r` is
+  // invalid).
+  Status<> may_add(const Registration& r, std::size_t configured_on_host) const;
 
   // Synchronous (on the caller's thread); on error nothing changes, in memory or on disk.
   // add() applies the limits with no configured sessions.

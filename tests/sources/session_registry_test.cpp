@@ -102,15 +102,15 @@ TEST_CASE("registrations are limited in total and per host, configured sessions 
   CHECK(r.add({"a", "s4"}).error().message.find("too many sessions for host a") !=
         std::string::npos);
   CHECK(r.add({"a", "s1"}).ok());  // already there: no limit to pass
-  CHECK(r.refusal({"b", "s1"}, 2) == std::nullopt);
-  CHECK(r.refusal({"b", "s1"}, 3).value().find("limits.max_sessions_per_host") !=
+  CHECK(r.may_add({"b", "s1"}, 2).ok());
+  CHECK(r.may_add({"b", "s1"}, 3).error().message.find("limits.max_sessions_per_host") !=
         std::string::npos);
   CHECK(r.add({"b", "s1"}).ok());
   CHECK(r.add({"c", "s1"}).ok());
   CHECK(r.add({"d", "s1"}).error().message.find("too many registered sessions (limit 5)") !=
         std::string::npos);
   CHECK(r.all().size() == 5);
-  CHECK(r.refusal({"d", "../x"}, 0).has_value());
+  CHECK_FALSE(r.may_add({"d", "../x"}, 0).ok());
 }
 
 namespace {
