@@ -390,3 +390,19 @@ TEST_CASE("read_async: a database destroyed before its answer drops the answer")
   io.run_for(std::chrono::milliseconds(300));
   CHECK(answers == 0);
 }
+
+TEST_CASE("read_async holds the loop's work: run() returns only once the answer is in") {
+  TempDir dir;
+  {
+    wte::session_tree::SessionTable table(dir.path() / "whmxfer.sqlite");
+    table.insert("s1", "i", "a", "b", 20, 1);
+  }
+  boost::asio::io_context io;
+  const SessionDatabase database(dir.path());
+  std::optional<wte::local::DatabaseRead> result;
+  database.read_async(io, [&](wte::local::DatabaseRead r) { result = std::move(r); });
+  io.run();  // without work of its own in flight, the loop would stop at once
+  REQUIRE(result);
+  REQUIRE(result->ok());
+  CHECK(ids_of(*result) == std::set<std::string>{"s1"});
+}
