@@ -157,11 +157,11 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   if (a->config) {
     const auto loaded = config::load_config_file(*a->config);
     if (!loaded.ok()) {
-      for (const auto& e : loaded.errors)
+      for (const auto& e : loaded.error())
         logger.error("invalid config", {{"error", e.to_string()}});
       return 2;
     }
-    cfg = *loaded.config;
+    cfg = loaded.value();
   } else {
     cfg.local.enabled = true;  // zero configuration: the WHM server's own sessions
   }
@@ -194,8 +194,8 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
   // clean exit, so Restart=on-failure would not bring us back). One arriving while we start
   // waits in the signal_set until the loop runs.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
-  if (const auto error = exporter.start(cfg); !error.empty()) {
-    logger.error("cannot start", {{"error", error}});
+  if (const auto started = exporter.start(cfg); !started.ok()) {
+    logger.error("cannot start", {{"error", started.error().message}});
     return 2;
   }
   notifier.ready();
@@ -207,7 +207,7 @@ int run_serve(std::span<const std::string> args, const exporter::BuildInfo& buil
         if (sig == SIGHUP) {
           logger.debug("SIGHUP: reloading the config");
           notifier.reloading();
-          exporter.reload();
+          (void)exporter.reload();  // a failure is logged and recorded by reload()
           notifier.ready_after_reload();
           signals.async_wait(on_signal);
           return;

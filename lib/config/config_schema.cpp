@@ -255,17 +255,17 @@ void read_host(YamlWalker& w, const YAML::Node& node, const std::string& path, C
   }
   if (const Field* url = fields.get("url")) {
     if (w.read_string(url, h.url)) {
-      HostUrl parsed = parse_host_url(h.url, h.port);
-      if (!parsed.error.empty()) {
+      Result<HostUrl> parsed = parse_host_url(h.url, h.port);
+      if (!parsed.ok()) {
         // A URL with a user part may hold a password or a token: never echoed.
         const bool userinfo = h.url.find('@') != std::string::npos;
         w.error(*url,
                 "invalid url " +
                     (userinfo ? std::string("(not shown: it has a user part)") : quoted(h.url)) +
-                    ": " + parsed.error);
+                    ": " + parsed.error().message);
       } else {
-        h.host = std::move(parsed.host);
-        h.port = std::move(parsed.port);
+        h.host = std::move(parsed.value().host);
+        h.port = std::move(parsed.value().port);
       }
     }
   } else {

@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::string_view kForm = "expected https://HOST[:PORT][/]";
 
-HostUrl refuse(std::string why) {
-  return HostUrl{{}, {}, std::move(why)};
+Error refuse(std::string why) {
+  return Error{std::move(why)};
 }
 
 bool is_dns_name(std::string_view s) noexcept {
@@ -36,7 +36,7 @@ std::string checked_port(std::string_view text) {
 
 }  // namespace
 
-HostUrl parse_host_url(std::string_view url, std::string_view default_port) {
+Result<HostUrl> parse_host_url(std::string_view url, std::string_view default_port) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return refuse("not a valid URL; " + std::string(kForm));
   const boost::urls::url_view& u = *parsed;

@@ -21,11 +21,10 @@ ConfigResult walk(std::string_view text, const std::string& file_name) {
                    "the config must be a mapping of keys, got " + std::string(describe(*root)));
     }
   }
-  ConfigResult result;
-  result.errors = walker.take_errors();
-  sort_by_position(result.errors);
-  if (result.errors.empty()) result.config = std::move(config);
-  return result;
+  std::vector<ConfigError> errors = walker.take_errors();
+  if (errors.empty()) return config;
+  sort_by_position(errors);
+  return errors;
 }
 
 }  // namespace
@@ -35,20 +34,14 @@ ConfigResult load_config_string(std::string_view text, const std::string& file_n
     return walk(text, file_name);
   } catch (const std::exception& e) {
     // Nothing above should throw; if yaml-cpp does anyway, it is still just an error.
-    ConfigResult result;
-    result.errors.push_back(
-        ConfigError{file_name, 0, 0, {}, std::string("cannot read the config: ") + e.what()});
-    return result;
+    return std::vector<ConfigError>{
+        ConfigError{file_name, 0, 0, {}, std::string("cannot read the config: ") + e.what()}};
   }
 }
 
 ConfigResult load_config_file(const std::string& path) {
   auto text = read_config_text(path, "config file");
-  if (!text.ok()) {
-    ConfigResult result;
-    result.errors.push_back(std::move(text).error());
-    return result;
-  }
+  if (!text.ok()) return std::vector<ConfigError>{std::move(text).error()};
   return load_config_string(text.value(), path);
 }
 

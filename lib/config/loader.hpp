@@ -9,15 +9,12 @@
 #include "config/config.hpp"
 #include "config/config_error.hpp"
 #include "config/yaml_file.hpp"  // kMaxConfigFileBytes
+#include "error/result.hpp"
 
 namespace wte::config {
 
-struct ConfigResult {
-  std::optional<Config> config;     // set exactly when `errors` is empty
-  std::vector<ConfigError> errors;  // in document order
-
-  bool ok() const noexcept { return config.has_value(); }
-};
+// The config, or every error found (at least one), in document order.
+using ConfigResult = Result<Config, std::vector<ConfigError>>;
 
 // A missing, unreadable or oversized file is one error naming the file and the reason.
 ConfigResult load_config_file(const std::string& path);

@@ -19,8 +19,8 @@ namespace {
 // A token is a few dozen bytes; anything this large is the wrong file.
 constexpr std::size_t kMaxTokenBytes = 64 * 1024;
 
-TokenLoadResult failure(std::string message) {
-  return TokenLoadResult{std::nullopt, std::move(message)};
+Error failure(std::string message) {
+  return Error{std::move(message)};
 }
 
 std::string os_reason(int error) {
@@ -46,7 +46,7 @@ class WipeOnExit {
 };
 
 // Reads a whole regular file, checking its mode when asked. `what` names it in messages.
-TokenLoadResult read_token_file(const std::string& path, const std::string& what, bool check_mode) {
+Result<Secret> read_token_file(const std::string& path, const std::string& what, bool check_mode) {
   // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
   os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return failure("cannot open " + what + ": " + os_reason(errno));
@@ -78,14 +78,13 @@ TokenLoadResult read_token_file(const std::string& path, const std::string& what
   }
   if (used > kMaxTokenBytes) return failure(what + " is too large for a token");
   bytes.resize(used);
-  Secret content(std::move(bytes));
-  return TokenLoadResult{std::move(content), {}};
+  return Secret(std::move(bytes));
 }
 
 // Strips trailing whitespace, then refuses what cannot be a token, by position only.
-TokenLoadResult checked(TokenLoadResult loaded, const std::string& what) {
+Result<Secret> checked(Result<Secret> loaded, const std::string& what) {
   if (!loaded.ok()) return loaded;
-  std::string value = loaded.token->reveal();
+  std::string value = loaded.value().reveal();
   const WipeOnExit wipe_value(value);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\n' ||
                             value.back() == '\r')) {
@@ -102,11 +101,11 @@ TokenLoadResult checked(TokenLoadResult loaded, const std::string& what) {
                      "; a token is one word (it is sent in an HTTP header)");
     }
   }
-  return TokenLoadResult{std::move(secret), {}};
+  return secret;
 }
 
-TokenLoadResult load_token_unlocated(const TokenSource& source, const TokenEnvironment& env,
-                                     bool allow_insecure_permissions) {
+Result<Secret> load_token_unlocated(const TokenSource& source, const TokenEnvironment& env,
+                                    bool allow_insecure_permissions) {
   const std::string what = describe(source);
   switch (source.kind) {
     case TokenSource::Kind::file:
@@ -114,7 +113,7 @@ TokenLoadResult load_token_unlocated(const TokenSource& source, const TokenEnvir
     case TokenSource::Kind::env: {
       auto value = env.get(source.name);
       if (!value) return failure(what + " is not set");
-      return checked(TokenLoadResult{Secret(std::move(*value)), {}}, what);
+      return checked(Secret(std::move(*value)), what);
     }
     case TokenSource::Kind::credential: {
       auto dir = env.credentials_directory();
@@ -219,21 +218,22 @@ std::string describe(const TokenSource& source) {
   return "token source";
 }
 
-TokenLoadResult load_secret_file(const std::string& path, bool allow_insecure_permissions) {
-  TokenLoadResult loaded = read_token_file(path, "file " + path, !allow_insecure_permissions);
+Result<Secret> load_secret_file(const std::string& path, bool allow_insecure_permissions) {
+  Result<Secret> loaded = read_token_file(path, "file " + path, !allow_insecure_permissions);
   if (!loaded.ok()) return loaded;
-  std::string value = loaded.token->reveal();
+  std::string value = loaded.value().reveal();
   const WipeOnExit wipe_value(value);
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
-  return TokenLoadResult{Secret(std::move(value)), {}};
+  return Secret(std::move(value));
 }
 
-TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& env,
-                           bool allow_insecure_permissions) {
-  TokenLoadResult result = load_token_unlocated(source, env, allow_insecure_permissions);
+Result<Secret> load_token(const TokenSource& source, const TokenEnvironment& env,
+                          bool allow_insecure_permissions) {
+  Result<Secret> result = load_token_unlocated(source, env, allow_insecure_permissions);
   const ConfigPosition& at = source.written_at;
   if (!result.ok() && !at.file.empty()) {
-    result.error = ConfigError{at.file, at.line, at.column, at.key, result.error}.to_string();
+    return Error{
+        ConfigError{at.file, at.line, at.column, at.key, result.error().message}.to_string()};
   }
   return result;
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "error/result.hpp"
 
 namespace wte::config {
 
@@ -50,26 +51,18 @@ class TokenEnvironment {
   Lookup lookup_;
 };
 
-struct TokenLoadResult {
-  std::optional<Secret> token;
-  // Empty on success; names the source, never the content. When the config named the
-  // source, it starts with its position: "FILE:LINE:COL: KEY: cannot open token file ...".
-  std::string error;
-
-  bool ok() const noexcept { return token.has_value(); }
-};
-
 // Reads the token `source` points at. A file readable or writable by group or others is
 // refused unless `allow_insecure_permissions`. Trailing whitespace is stripped; an empty
 // token, or one with whitespace or control characters inside (it goes into an HTTP
-// header), is refused.
-TokenLoadResult load_token(const TokenSource& source, const TokenEnvironment& env,
-                           bool allow_insecure_permissions);
+// header), is refused. The error names the source, never the content; when the config named
+// the source, it starts with its position: "FILE:LINE:COL: KEY: cannot open token file ...".
+Result<Secret> load_token(const TokenSource& source, const TokenEnvironment& env,
+                          bool allow_insecure_permissions);
 
 // The whole content of a secret file whose value may hold spaces (a basic-auth
 // "USER:PASSWORD" line), without its trailing line break. Mode and size are checked as for
 // a token file.
-TokenLoadResult load_secret_file(const std::string& path, bool allow_insecure_permissions);
+Result<Secret> load_secret_file(const std::string& path, bool allow_insecure_permissions);
 
 // "token file /x", "environment variable X", "credential X": for messages. A name that
 // looks like a token (someone pasted the token where its file or variable belongs) is not

@@ -45,6 +45,9 @@ class [[nodiscard]] Result {
     assert(!ok());
     return std::get<1>(std::move(v_));
   }
+  // The value, or `fallback` when there is none (the error is then dropped: only for callers
+  // that do not need to know why).
+  T value_or(T fallback) const& { return ok() ? std::get<0>(v_) : std::move(fallback); }
 
  private:
   std::variant<T, E> v_;

@@ -106,10 +106,10 @@ bool add_basic_auth(const Args& a, FetchRequest& req, std::string_view command, 
   if (flag == a.flags.end()) return true;
   const auto secret = config::load_secret_file(flag->second, false);
   if (!secret.ok()) {
-    err << "whm_transfer_exporter " << command << ": " << secret.error << "\n";
+    err << "whm_transfer_exporter " << command << ": " << secret.error().message << "\n";
     return false;
   }
-  const std::string& line = secret.token->reveal();
+  const std::string& line = secret.value().reveal();
   const auto colon = line.find(':');
   if (colon == std::string::npos || colon == 0 || line.find('\n') != std::string::npos) {
     err << "whm_transfer_exporter " << command << ": " << flag->second
@@ -179,9 +179,9 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
   }
   const auto result = config::load_config_file(args[0]);
   if (!result.ok()) {
-    for (const auto& e : result.errors) err << e.to_string() << "\n";
-    err << args[0] << ": " << result.errors.size() << " error"
-        << (result.errors.size() == 1 ? "" : "s") << "\n";
+    for (const auto& e : result.error()) err << e.to_string() << "\n";
+    err << args[0] << ": " << result.error().size() << " error"
+        << (result.error().size() == 1 ? "" : "s") << "\n";
     return 2;
   }
   // Everything the config names, exactly as `serve` checks it before starting or reloading
@@ -190,16 +190,16 @@ int run_check_config(std::span<const std::string> all, std::ostream& out, std::o
   boost::asio::io_context io;
   SourceFactory factory(io.get_executor());
   const auto prepared =
-      prepare_config(*result.config, factory, config::TokenEnvironment::process());
+      prepare_config(result.value(), factory, config::TokenEnvironment::process());
   if (!prepared.ok()) {
     for (const auto& e : prepared.error()) err << e.message << "\n";
     const std::size_t bad = prepared.error().size();
     err << args[0] << ": " << bad << " error" << (bad == 1 ? "" : "s") << "\n";
     return 2;
   }
-  out << args[0] << ": OK (" << result.config->hosts.size() << " host"
-      << (result.config->hosts.size() == 1 ? "" : "s")
-      << (result.config->local.enabled ? ", local mode on" : "") << ")\n";
+  const config::Config& c = result.value();
+  out << args[0] << ": OK (" << c.hosts.size() << " host" << (c.hosts.size() == 1 ? "" : "s")
+      << (c.local.enabled ? ", local mode on" : "") << ")\n";
   return 0;
 }
 
@@ -239,10 +239,10 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
     }
     auto token = config::load_token(*source, config::TokenEnvironment::process(), false);
     if (!token.ok()) {
-      err << "whm_transfer_exporter sessions: " << token.error << "\n";
+      err << "whm_transfer_exporter sessions: " << token.error().message << "\n";
       return 2;
     }
-    req.headers.emplace_back("X-Api-Token", token.token->reveal());
+    req.headers.emplace_back("X-Api-Token", token.value().reveal());
   }
   const std::string& host = mutating ? a->words[1] : std::string();
   const std::string& id = mutating ? a->words[2] : std::string();
@@ -262,11 +262,12 @@ int run_sessions(std::span<const std::string> args, std::ostream& out, std::ostr
   } else {
     req.url = base + "/api/v1/sessions";
   }
-  const FetchResponse resp = http_fetch(req);
-  if (!resp.error.empty()) {
-    err << "whm_transfer_exporter sessions: " << base << ": " << resp.error << "\n";
+  const Result<FetchResponse> fetched = http_fetch(req);
+  if (!fetched.ok()) {
+    err << "whm_transfer_exporter sessions: " << base << ": " << fetched.error().message << "\n";
     return 2;
   }
+  const FetchResponse& resp = fetched.value();
   if (resp.status / 100 != 2) {
     err << "whm_transfer_exporter sessions: " << status_text(resp.status) << ": "
         << printable(resp.body, 500) << "\n";
@@ -298,12 +299,12 @@ int run_healthcheck(std::span<const std::string> args, std::ostream& out, std::o
   req.insecure = a->switches.contains("--insecure");
   if (!add_basic_auth(*a, req, "healthcheck", err)) return 2;
   const auto resp = http_fetch(req);
-  if (resp.status == 200) {
+  if (resp.ok() && resp.value().status == 200) {
     out << "healthy\n";
     return 0;
   }
   err << "unhealthy: " << req.url << ": "
-      << (resp.error.empty() ? status_text(resp.status) : resp.error) << "\n";
+      << (resp.ok() ? status_text(resp.value().status) : resp.error().message) << "\n";
   return 1;
 }
 

@@ -110,11 +110,11 @@ void Exporter::sync_registered(sources::Source& source) {
   }
 }
 
-std::string Exporter::start(const config::Config& config) {
+Status<> Exporter::start(const config::Config& config) {
   auto prepared = prepare(config);
   if (!prepared.ok()) {
     metrics_.set_reload(false, clock_.unix_now());
-    return prepared.error().message;
+    return prepared.error();
   }
   auto& p = prepared.value();
 
@@ -123,8 +123,9 @@ std::string Exporter::start(const config::Config& config) {
   registry_ = std::make_unique<sources::SessionRegistry>(
       io_, (std::filesystem::path(p.config.state_directory) / "sessions.json").string(),
       registry_limits(p.config));
-  if (auto err = registry_->load(); !err.empty()) {
-    logger_.error("cannot read the registered sessions; starting with none", {{"error", err}});
+  if (auto loaded = registry_->load(); !loaded.ok()) {
+    logger_.error("cannot read the registered sessions; starting with none",
+                  {{"error", loaded.error().message}});
   }
 
   web::ServerOptions web;
@@ -140,11 +141,15 @@ std::string Exporter::start(const config::Config& config) {
       std::make_unique<web::HttpServer>(io_, web, [this](web::Request r, web::Respond respond) {
         router_.dispatch(std::move(r), std::move(respond));
       });
+  Status<> started = Error{"not started"};
   try {
-    server_->start();
-  } catch (const std::exception& e) {
+    started = server_->start();
+  } catch (const std::exception& e) {  // out of threads or memory for the password checks
+    started = Error{e.what()};
+  }
+  if (!started.ok()) {
     server_.reset();
-    return e.what();
+    return started;
   }
   apply(p);
   record_load(true, "");
@@ -155,17 +160,19 @@ std::string Exporter::start(const config::Config& config) {
                              {"port", std::to_string(server_->port())},
                              {"tls", p.web.tls ? "on" : "off"},
                              {"sources", std::to_string(sources_.size())}});
-  return "";
+  return done;
 }
 
-std::string Exporter::reload() {
-  if (!options_.config_path) return "no config file to reload (started without --config)";
+Status<> Exporter::reload() {
+  if (!options_.config_path) return Error{"no config file to reload (started without --config)"};
   const auto loaded = config::load_config_file(*options_.config_path);
   std::string error;
-  for (const auto& e : loaded.errors) error += e.to_string() + "\n";
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.error()) error += e.to_string() + "\n";
+  }
   std::optional<PreparedConfig> prepared;
   if (error.empty()) {
-    auto result = prepare(*loaded.config);
+    auto result = prepare(loaded.value());
     if (result.ok())
       prepared = std::move(result).value();
     else
@@ -176,7 +183,7 @@ std::string Exporter::reload() {
     metrics_.set_reload(false, clock_.unix_now());
     logger_.error("config reload failed; the running config stays", {{"error", error}});
     record_load(false, error);
-    return error;
+    return Error{error};
   }
   if (prepared->config.listen_address != config_.listen_address) {
     logger_.warn("listen_address changed: it takes effect at the next restart");
@@ -186,7 +193,7 @@ std::string Exporter::reload() {
   render_cache_.clear();
   logger_.info("config reloaded", {{"sources", std::to_string(sources_.size())}});
   record_load(true, "");
-  return "";
+  return done;
 }
 
 // For `whm_transfer_exporter reload`, which waits for this after its SIGHUP.
@@ -332,8 +339,8 @@ std::size_t Exporter::configured_sessions(const std::string& host) const {
 void Exporter::register_session(const web::Request& request, web::Respond respond) {
   if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
   auto parsed = parse_register_body(request.body);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
-  const auto reg = std::get<sources::Registration>(parsed);
+  if (!parsed.ok()) return respond(std::move(parsed).error());
+  const auto reg = parsed.value();
   const auto source = sources_.find(reg.host);
   if (source == sources_.end() || !source->second->accepts_registrations()) {
     return respond(json_error(404, "no such host in this instance's config"));
@@ -347,8 +354,8 @@ void Exporter::register_session(const web::Request& request, web::Respond respon
 void Exporter::unregister_session(const web::Request& request, web::Respond respond) {
   if (auto refused = refuse_registration(request)) return respond(std::move(*refused));
   auto parsed = parse_unregister_path(request.path, kSessionsPrefix);
-  if (auto* error = std::get_if<web::Response>(&parsed)) return respond(std::move(*error));
-  const auto reg = std::get<sources::Registration>(parsed);
+  if (!parsed.ok()) return respond(std::move(parsed).error());
+  const auto reg = parsed.value();
   if (!registry_->all().contains(reg)) {
     return respond(json_error(404, "no such registered session"));
   }
@@ -412,7 +419,7 @@ web::Response Exporter::reload_response(const web::Request& request) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (reload().empty()) return web::Response::text(200, "config reloaded\n");
+  if (reload().ok()) return web::Response::text(200, "config reloaded\n");
   return web::Response::text(
       500, "config reload failed; the running config stays (the reason is in the log)\n");
 }

@@ -48,11 +48,12 @@ class Exporter : public sources::StatusSource {
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
 
-  // Applies `config`, loads the registry and binds the listener. Returns "" or an error
-  // message for the operator (bad token file, unbindable address, bad web config).
-  std::string start(const config::Config& config);
-  // Re-reads the config file. On any error the running config stays; returns the error.
-  std::string reload();
+  // Applies `config`, loads the registry and binds the listener. The error is a message for
+  // the operator (bad token file, unbindable address, bad web config).
+  Status<> start(const config::Config& config);
+  // Re-reads the config file. On any error the running config stays; the error is logged
+  // and recorded here, and returned.
+  Status<> reload();
   void stop();
 
   unsigned short port() const;

@@ -32,8 +32,8 @@ struct Target {
   }
 };
 
-FetchResponse failure(std::string message) {
-  return {0, "", std::move(message)};
+Error failure(std::string message) {
+  return Error{std::move(message)};
 }
 
 // ec.message() alone: what_() of a system_error appends the category and a source location.
@@ -53,13 +53,13 @@ std::string handshake_error(const error_code& ec, SSL* ssl, const Target& t) {
   return message;
 }
 
-using Result = std::shared_ptr<std::optional<FetchResponse>>;
+using SharedOutcome = std::shared_ptr<std::optional<Result<FetchResponse>>>;
 
 // One request, step by step on the io_context (not coroutines: clang 14 cannot build them
 // with AddressSanitizer). Each handler holds the exchange; the first outcome is kept.
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
-  Exchange(net::io_context& io, const FetchRequest& r, Target t, Result result)
+  Exchange(net::io_context& io, const FetchRequest& r, Target t, SharedOutcome result)
       : r_(r), t_(std::move(t)), result_(std::move(result)), resolver_(io), tcp_(io) {}
 
   void start() {
@@ -71,7 +71,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
  private:
-  void finish(FetchResponse response) {
+  void finish(Result<FetchResponse> response) {
     if (!*result_) *result_ = std::move(response);
   }
 
@@ -100,9 +100,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         }
       } else {
         // A static binary knows no CA store of its own: the host's, as the daemon finds it.
-        std::string store;
-        whm::use_system_trust_store(ctx, ca_ec, store);
-        if (ca_ec) return finish(failure("cannot load the CA store " + store + ": " + reason(ca_ec)));
+        if (auto loaded = whm::use_system_trust_store(ctx); !loaded.ok()) {
+          return finish(failure("cannot load the CA store " + loaded.error().message));
+        }
       }
     }
     auto& stream = tls_.emplace(std::move(tcp_), ctx);
@@ -149,14 +149,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
             return self->finish(
                 failure("no valid HTTP answer from " + self->t_.where() + ": " + reason(ec)));
           }
-          self->finish(
-              FetchResponse{self->parser_.get().result_int(), self->parser_.get().body(), ""});
+          self->finish(FetchResponse{self->parser_.get().result_int(), self->parser_.get().body()});
         });
   }
 
   const FetchRequest& r_;
   Target t_;
-  Result result_;
+  SharedOutcome result_;
   net::ip::tcp::resolver resolver_;
   beast::tcp_stream tcp_;
   std::optional<net::ssl::context> ctx_;  // before the stream that uses it
@@ -168,7 +167,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
 }  // namespace
 
-FetchResponse http_fetch(const FetchRequest& r) {
+Result<FetchResponse> http_fetch(const FetchRequest& r) {
   const auto url = boost::urls::parse_uri(r.url);
   if (!url) return failure("invalid URL: " + r.url);
   Target t;
@@ -182,7 +181,7 @@ FetchResponse http_fetch(const FetchRequest& r) {
 
   // The handlers own the exchange; one still pending at the deadline is destroyed with the
   // io_context, and only `result` outlives it.
-  const auto result = std::make_shared<std::optional<FetchResponse>>();
+  const auto result = std::make_shared<std::optional<Result<FetchResponse>>>();
   {
     net::io_context io;
     std::make_shared<Exchange>(io, r, t, result)->start();

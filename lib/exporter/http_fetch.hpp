@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "error/result.hpp"
+
 namespace wte::exporter {
 
 struct FetchRequest {
@@ -23,12 +25,12 @@ struct FetchRequest {
 struct FetchResponse {
   unsigned status = 0;
   std::string body;
-  // Set when no response was received: what failed and why, for a person ("cannot connect
-  // to 127.0.0.1:9923: Connection refused"), never a source path or an error category.
-  std::string error;
 };
 
-FetchResponse http_fetch(const FetchRequest& request);
+// The response, whatever its status. The error, when no response was received, says what
+// failed and why, for a person ("cannot connect to 127.0.0.1:9923: Connection refused"),
+// never a source path or an error category.
+Result<FetchResponse> http_fetch(const FetchRequest& request);
 
 // The value of an `Authorization` header for HTTP basic auth: "Basic base64(user:password)".
 std::string basic_authorization(std::string_view user, std::string_view password);

@@ -33,14 +33,14 @@ NotifySocket::NotifySocket(std::string_view notify_socket)
   }
 }
 
-std::string NotifySocket::send(std::string_view message) const {
-  if (!address_) return {};
-  if (fd_.get() < 0) return problem_;
+Status<> NotifySocket::send(std::string_view message) const {
+  if (!address_) return done;
+  if (fd_.get() < 0) return Error{problem_};
   const auto* to = reinterpret_cast<const sockaddr*>(&address_->address);
   if (::sendto(fd_.get(), message.data(), message.size(), MSG_NOSIGNAL, to, address_->length) < 0) {
-    return std::strerror(errno);
+    return Error{std::strerror(errno)};
   }
-  return {};
+  return done;
 }
 
 }  // namespace wte::exporter

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "error/result.hpp"
 #include "os/unique_fd.hpp"
 
 namespace wte::exporter {
@@ -34,8 +35,8 @@ class NotifySocket {
   // Why an unset-looking $NOTIFY_SOCKET is unusable; empty when it is unset or usable.
   const std::string& problem() const { return problem_; }
 
-  // Sends one datagram; empty on success (and when disabled), else the reason.
-  std::string send(std::string_view message) const;
+  // Sends one datagram (nothing to do when disabled); the error is the reason it failed.
+  Status<> send(std::string_view message) const;
 
  private:
   std::optional<NotifyAddress> address_;

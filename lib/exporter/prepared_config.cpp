@@ -14,9 +14,9 @@ void check_api_token(PreparedConfig& p, const config::TokenEnvironment& env,
   auto token =
       config::load_token(*p.config.api_token, env, p.config.allow_insecure_token_permissions);
   if (token.ok()) {
-    p.api_token = std::move(*token.token);
+    p.api_token = std::move(token).value();
   } else {
-    errors.push_back(Error{token.error});  // names the file, line and key
+    errors.push_back(token.error());  // names the file, line and key
   }
 }
 
@@ -29,10 +29,10 @@ void check_web_config(PreparedConfig& p, std::vector<Error>& errors) {
   }
   p.web = std::move(web).value();
   if (!p.web.tls) return;
-  try {
-    (void)web::make_server_tls_context(*p.web.tls);  // the files exist, match and load
-  } catch (const std::exception& e) {
-    errors.push_back(Error{*p.config.web_config_file + ": tls_server_config: " + e.what()});
+  // The files exist, match and load.
+  if (auto tls = web::make_server_tls_context(*p.web.tls); !tls.ok()) {
+    errors.push_back(
+        Error{*p.config.web_config_file + ": tls_server_config: " + tls.error().message});
   }
 }
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "error/result.hpp"
 #include "sources/session_registry.hpp"
 #include "web/http_types.hpp"
 
@@ -18,7 +18,7 @@ namespace wte::exporter {
 bool has_bearer_token(const web::Request& request, std::string_view token) noexcept;
 
 // The registration a POST body or a DELETE path names, or the error response to send.
-using ParsedRegistration = std::variant<sources::Registration, web::Response>;
+using ParsedRegistration = Result<sources::Registration, web::Response>;
 ParsedRegistration parse_register_body(std::string_view body);
 ParsedRegistration parse_unregister_path(std::string_view path, std::string_view prefix);
 

@@ -133,8 +133,8 @@ Result<std::string> load_whm_token(const Options& o) {
     source = {config::TokenSource::Kind::env, std::string(kTokenEnv)};
   }
   auto token = config::load_token(source, config::TokenEnvironment::process(), false);
-  if (!token.ok()) return Error{token.error};
-  return token.token->reveal();
+  if (!token.ok()) return token.error();
+  return token.value().reveal();
 }
 
 // One session followed over the API: the state every interval, the log the way the server
@@ -286,11 +286,12 @@ bool is_remote_progress(std::span<const std::string> args) {
 int run_remote_progress(std::span<const std::string> args, progress::CommandIo io) {
   const auto o = parse_args(args, io.err);
   if (!o) return 2;
-  const auto url = config::parse_host_url(o->url, "2087");
-  if (!url.error.empty()) {
-    io.err << "whm_transfer_exporter progress: --url: " << url.error << "\n";
+  const auto parsed_url = config::parse_host_url(o->url, "2087");
+  if (!parsed_url.ok()) {
+    io.err << "whm_transfer_exporter progress: --url: " << parsed_url.error().message << "\n";
     return 2;
   }
+  const config::HostUrl& url = parsed_url.value();
   auto token = load_whm_token(*o);
   if (!token.ok()) {
     io.err << "whm_transfer_exporter progress: " << token.error().message << "\n";

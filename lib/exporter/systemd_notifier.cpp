@@ -65,11 +65,12 @@ SystemdNotifier::SystemdNotifier(boost::asio::io_context& io, logging::Logger& l
 }
 
 void SystemdNotifier::notify(std::string_view message) {
-  const std::string error = socket_.send(message);
+  const Status<> sent = socket_.send(message);
   // Once: a broken socket would otherwise log at every watchdog ping.
-  if (!error.empty() && !failure_logged_) {
+  if (!sent.ok() && !failure_logged_) {
     failure_logged_ = true;
-    logger_.warn("cannot notify systemd (further failures are not logged)", {{"error", error}});
+    logger_.warn("cannot notify systemd (further failures are not logged)",
+                 {{"error", sent.error().message}});
   }
 }
 

@@ -13,21 +13,15 @@ namespace wte::local {
 
 DirWatcher::DirWatcher(boost::asio::io_context& io) : descriptor_(io) {}
 
-bool DirWatcher::open(std::string& error) {
-  if (is_open()) return true;
+Status<> DirWatcher::open() {
+  if (is_open()) return done;
   os::UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
-  if (!fd.valid()) {
-    error = std::string("inotify_init1: ") + std::strerror(errno);
-    return false;
-  }
+  if (!fd.valid()) return Error{std::string("inotify_init1: ") + std::strerror(errno)};
   boost::system::error_code ec;
   descriptor_.assign(fd.get(), ec);
-  if (ec) {
-    error = "inotify: " + ec.message();
-    return false;
-  }
+  if (ec) return Error{"inotify: " + ec.message()};
   fd.release();  // the stream_descriptor owns it now
-  return true;
+  return done;
 }
 
 void DirWatcher::close() noexcept {
@@ -35,11 +29,11 @@ void DirWatcher::close() noexcept {
   descriptor_.close(ignored);  // closing the inotify fd drops its watches with it
 }
 
-int DirWatcher::add(const std::filesystem::path& dir, std::string& error) {
-  if (!is_open()) return -1;
+Result<int> DirWatcher::add(const std::filesystem::path& dir) {
+  if (!is_open()) return Error{"inotify_add_watch " + dir.string() + ": inotify is not open"};
   const int wd = ::inotify_add_watch(descriptor_.native_handle(), dir.c_str(),
                                      IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE);
-  if (wd < 0) error = "inotify_add_watch " + dir.string() + ": " + std::strerror(errno);
+  if (wd < 0) return Error{"inotify_add_watch " + dir.string() + ": " + std::strerror(errno)};
   return wd;
 }
 

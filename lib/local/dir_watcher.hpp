@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "error/result.hpp"
+
 namespace wte::local {
 
 class DirWatcher {
@@ -16,14 +18,14 @@ class DirWatcher {
   DirWatcher(const DirWatcher&) = delete;
   DirWatcher& operator=(const DirWatcher&) = delete;
 
-  // inotify_init1; false (and `error`) when the kernel refuses: the caller just polls.
-  bool open(std::string& error);
+  // inotify_init1; an error when the kernel refuses: the caller just polls.
+  Status<> open();
   // Closes the descriptor (pending waits complete with operation_aborted) and every watch.
   void close() noexcept;
   bool is_open() const noexcept { return descriptor_.is_open(); }
 
-  // Watches `dir` for IN_MODIFY|IN_CREATE|IN_MOVED_TO|IN_DELETE; -1 (and `error`) on failure.
-  int add(const std::filesystem::path& dir, std::string& error);
+  // Watches `dir` for IN_MODIFY|IN_CREATE|IN_MOVED_TO|IN_DELETE: the watch descriptor.
+  Result<int> add(const std::filesystem::path& dir);
   void remove(int watch) noexcept;
   // Reads and discards every pending event; returns how many bytes of events there were.
   std::size_t drain() noexcept;

@@ -73,13 +73,12 @@ void LocalSource::schedule(milliseconds delay) {
 }
 
 void LocalSource::open_watcher() {
-  std::string error;
-  if (!watcher_.open(error)) {
+  if (auto opened = watcher_.open(); !opened.ok()) {
     logger_.warn("inotify unavailable; sessions are found by polling only",
-                 {{"host", name_}, {"error", error}});
+                 {{"host", name_}, {"error", opened.error().message}});
     return;
   }
-  root_watch_ = watcher_.add(settings_.path, error);  // retried by each poll if it failed
+  root_watch_ = watcher_.add(settings_.path).value_or(-1);  // retried by each poll if it failed
   for (auto& [id, e] : sessions_) {
     if (!e.session.finished_at()) watch(e);
   }
@@ -118,13 +117,14 @@ void LocalSource::on_events() {
 
 void LocalSource::watch(Entry& e) {
   if (!watcher_.is_open() || e.watch >= 0) return;
-  std::string error;
-  e.watch = watcher_.add(e.tailer.dir(), error);
+  const Result<int> watched = watcher_.add(e.tailer.dir());
+  e.watch = watched.value_or(-1);
   // A folder not created yet is retried next poll; running out of watches is said once.
-  if (e.watch < 0 && error.find("No such file") == std::string::npos && !watch_failed_logged_) {
+  if (!watched.ok() && watched.error().message.find("No such file") == std::string::npos &&
+      !watch_failed_logged_) {
     watch_failed_logged_ = true;
     logger_.warn("cannot watch a session folder; it is polled only",
-                 {{"host", name_}, {"error", error}});
+                 {{"host", name_}, {"error", watched.error().message}});
   }
 }
 
@@ -193,9 +193,9 @@ void LocalSource::poll_async() {
 void LocalSource::poll_with(const DatabaseRead& db, sources::Clock::Monotonic::time_point started) {
   const double now = clock_.unix_now();
   ++polls_;
-  std::string root_error;
-  const auto folders = list_folders(root_error);
-  if (!folders) {
+  const auto folders = list_folders();
+  if (!folders.ok()) {
+    const std::string& root_error = folders.error().message;
     recorder_.request_failed(name_, "read");
     if (status_.up() || status_.error_message() != root_error) {
       logger_.warn("cannot read the transfer sessions folder",
@@ -204,11 +204,9 @@ void LocalSource::poll_with(const DatabaseRead& db, sources::Clock::Monotonic::t
     end_poll(started, false, sources::PollProblem{"read", root_error});
     return;
   }
-  if (watcher_.is_open() && root_watch_ < 0) {
-    std::string ignored;
-    root_watch_ = watcher_.add(settings_.path, ignored);
-  }
-  const auto found = discover(*folders, db);
+  if (watcher_.is_open() && root_watch_ < 0)
+    root_watch_ = watcher_.add(settings_.path).value_or(-1);
+  const auto found = discover(folders.value(), db);
   track(found, now);
   drop_vanished(found);
   PollErrors errors;
@@ -228,24 +226,17 @@ void LocalSource::poll_with(const DatabaseRead& db, sources::Clock::Monotonic::t
   end_poll(started, true, std::move(note));
 }
 
-std::optional<std::set<std::string, std::less<>>> LocalSource::list_folders(
-    std::string& error) const {
+Result<std::set<std::string, std::less<>>> LocalSource::list_folders() const {
   std::error_code ec;
   std::filesystem::directory_iterator it(settings_.path, ec);
-  if (ec) {
-    error = "cannot list " + settings_.path + ": " + ec.message();
-    return std::nullopt;
-  }
+  if (ec) return Error{"cannot list " + settings_.path + ": " + ec.message()};
   std::set<std::string, std::less<>> ids;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     std::string id = it->path().filename().string();
     std::error_code type_ec;
     if (is_session_id(id) && it->is_directory(type_ec)) ids.insert(std::move(id));
   }
-  if (ec) {
-    error = "cannot list " + settings_.path + ": " + ec.message();
-    return std::nullopt;
-  }
+  if (ec) return Error{"cannot list " + settings_.path + ": " + ec.message()};
   return ids;
 }
 
@@ -254,7 +245,7 @@ std::vector<LocalSource::Found> LocalSource::discover(
   note_database(db);
   std::vector<Found> found;
   if (db.ok()) {
-    for (const auto& row : db.rows) {
+    for (const auto& row : db.value().rows) {
       found.push_back(Found{row.id, row.state, row.end_time, row.start_time});
     }
   } else {
@@ -283,14 +274,15 @@ void LocalSource::note_database(const DatabaseRead& db) {
     return;
   }
   recorder_.request_failed(name_, "database");
-  if (db_error_ != db.error->kind) {
+  const DatabaseError& error = db.error();
+  if (db_error_ != error.kind) {
     logger_.warn(
         "cannot read whmxfer.sqlite; sessions are found from their folders, with each log's own "
         "state",
-        {{"host", name_}, {"reason", to_string(db.error->kind)}, {"error", db.error->message}});
+        {{"host", name_}, {"reason", to_string(error.kind)}, {"error", error.message}});
   }
-  db_error_ = db.error->kind;
-  db_error_message_ = db.error->message;
+  db_error_ = error.kind;
+  db_error_message_ = error.message;
 }
 
 // A session cPanel ended longer ago than the retention is not read at all (a server keeps
@@ -358,13 +350,14 @@ void LocalSource::tail(Entry& e, double now, PollErrors& errors) {
                  {{"host", name_}, {"session", e.session.id()}});
   }
   recorder_.ingested(name_, r.report);
-  if (r.error) {
+  if (!r.read.ok()) {
+    const std::string& error = r.read.error().message;
     recorder_.request_failed(name_, "read");
-    if (errors.count++ == 0) errors.first = *r.error;
-    if (e.session.last_error() != *r.error) {
+    if (errors.count++ == 0) errors.first = error;
+    if (e.session.last_error() != error) {
       logger_.warn("cannot read a session log",
-                   {{"host", name_}, {"session", e.session.id()}, {"error", *r.error}});
-      e.session.set_last_error(*r.error);
+                   {{"host", name_}, {"session", e.session.id()}, {"error", error}});
+      e.session.set_last_error(error);
     }
     return;
   }

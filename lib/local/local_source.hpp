@@ -83,7 +83,7 @@ class LocalSource final : public sources::Source, public std::enable_shared_from
     std::string first;
   };
 
-  std::optional<std::set<std::string, std::less<>>> list_folders(std::string& error) const;
+  Result<std::set<std::string, std::less<>>> list_folders() const;
   void poll_async();
   void poll_with(const DatabaseRead& db, sources::Clock::Monotonic::time_point started);
   std::vector<Found> discover(const std::set<std::string, std::less<>>& folders,

@@ -68,7 +68,7 @@ TailResult LogTailer::poll(sources::TrackedSession& session, double now_unix) {
     }
   }
   if (found.error != 0) {
-    result.error = errno_text(found.path, "stat", found.error);
+    result.read = Error{errno_text(found.path, "stat", found.error)};
     return result;
   }
   if (!found.exists) {  // not written yet, or the folder is being deleted
@@ -80,7 +80,7 @@ TailResult LogTailer::poll(sources::TrackedSession& session, double now_unix) {
   result.renamed = found.renamed;
   result.modified_unix = mtime_of(found.st);
   if (!S_ISREG(found.st.st_mode)) {
-    result.error = found.path.string() + " is not a regular file";
+    result.read = Error{found.path.string() + " is not a regular file"};
     return result;
   }
   const bool same_file = fd_.valid() && found.st.st_dev == dev_ && found.st.st_ino == ino_;
@@ -91,7 +91,7 @@ TailResult LogTailer::poll(sources::TrackedSession& session, double now_unix) {
     // A different file where ours was (or a file we had closed): it continues our log only
     // if it holds what we read.
     if (had_file && !continues(session, size, result)) {
-      if (result.error) return result;
+      if (!result.read.ok()) return result;
       restart(session, now_unix, result);
     }
   }
@@ -108,12 +108,12 @@ bool LogTailer::open_log(const Found& found, TailResult& result) {
   // O_NONBLOCK: a FIFO swapped in after the stat must not hang the event loop.
   os::UniqueFd fd(::open(found.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd.valid()) {
-    result.error = errno_text(found.path, "open", errno);
+    result.read = Error{errno_text(found.path, "open", errno)};
     return false;
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    result.error = found.path.string() + " is not a regular file";
+    result.read = Error{found.path.string() + " is not a regular file"};
     return false;
   }
   fd_ = std::move(fd);
@@ -133,7 +133,7 @@ bool LogTailer::continues(const sources::TrackedSession& session, std::uint64_t 
       h < 0 ? h
             : pread_full(fd_.get(), tail.data(), tail.size(), read.length() - read.tail_bytes());
   if (h < 0 || t < 0) {
-    result.error = errno_text(dir_, "read the log in", errno);
+    result.read = Error{errno_text(dir_, "read the log in", errno)};
     close();
     return false;
   }
@@ -149,7 +149,7 @@ void LogTailer::read_new(sources::TrackedSession& session, std::uint64_t size, d
   } else if (size > session.offset() && session.offset() > 0 && !result.report.reset &&
              !continues(session, size, result)) {
     // Grown, but rewritten in place with other content (same inode, e.g. `cat new > log`).
-    if (result.error) return;
+    if (!result.read.ok()) return;
     restart(session, now_unix, result);
   }
   std::string buf;
@@ -159,7 +159,7 @@ void LogTailer::read_new(sources::TrackedSession& session, std::uint64_t size, d
     buf.resize(want);
     const ssize_t n = pread_full(fd_.get(), buf.data(), want, session.offset());
     if (n < 0) {
-      result.error = errno_text(dir_, "read the log in", errno);
+      result.read = Error{errno_text(dir_, "read the log in", errno)};
       close();
       return;
     }

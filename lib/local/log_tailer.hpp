@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "error/result.hpp"
 #include "os/unique_fd.hpp"
 #include "sources/tracked_session.hpp"
 
@@ -18,13 +19,15 @@ namespace wte::local {
 inline constexpr std::string_view kActiveLogName = ".master.log";
 inline constexpr std::string_view kEndedLogName = "master.log";
 
+// What a poll did. A read can fail after some bytes were fed, so the report of what was read
+// comes with the outcome rather than instead of it.
 struct TailResult {
   bool log_exists = false;  // a master log was found (a new session may not have one yet)
   bool renamed = false;     // it is master.log: cPanel has ended the session
   bool at_end = false;      // every byte the file held at this poll has been fed
   // What was read (report.reset: truncated, replaced or rewritten: read again from byte 0).
   sources::IngestReport report;
-  std::optional<std::string> error;     // why the log could not be read; the session is unchanged
+  Status<> read = done;                 // why the log could not be read; the session is unchanged
   std::optional<double> modified_unix;  // the log's mtime
 };
 

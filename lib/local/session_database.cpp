@@ -109,9 +109,7 @@ DatabaseErrorKind kind_of(int code, std::string_view message) noexcept {
 }
 
 DatabaseRead failure(DatabaseErrorKind kind, std::string message) {
-  DatabaseRead r;
-  r.error = DatabaseError{kind, std::move(message)};
-  return r;
+  return DatabaseError{kind, std::move(message)};
 }
 
 DatabaseRead sqlite_failure(const std::filesystem::path& file, sqlite3* db, int code) {
@@ -205,22 +203,25 @@ class VfsFile {
     return rc;
   }
 
-  // Copies the whole file into `to`. "" or what went wrong.
-  std::string copy_to(const std::filesystem::path& to) {
+  // Copies the whole file into `to`. The error says what went wrong.
+  Status<> copy_to(const std::filesystem::path& to) {
     sqlite3_int64 size = 0;
-    if (file_()->pMethods->xFileSize(file_(), &size) != SQLITE_OK) return "cannot get its size";
+    if (file_()->pMethods->xFileSize(file_(), &size) != SQLITE_OK) {
+      return Error{"cannot get its size"};
+    }
     std::ofstream out(to, std::ios::binary | std::ios::trunc);
     std::vector<char> buffer(64 * 1024);
     for (sqlite3_int64 at = 0; at < size;) {
       const int n = static_cast<int>(std::min<sqlite3_int64>(size - at, 64 * 1024));
       if (file_()->pMethods->xRead(file_(), buffer.data(), n, at) != SQLITE_OK) {
-        return "cannot read it at byte " + std::to_string(at);
+        return Error{"cannot read it at byte " + std::to_string(at)};
       }
       out.write(buffer.data(), n);
       at += n;
     }
     out.close();
-    return out ? "" : "cannot write " + to.string();
+    if (!out) return Error{"cannot write " + to.string()};
+    return done;
   }
 
  private:
@@ -251,21 +252,21 @@ Fd open_read_only(const std::filesystem::path& file) {
   return Fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
 }
 
-// Copies `from` (open) into a new file `to`. "" or the OS's reason.
-std::string copy_into(int from, const std::filesystem::path& to) {
+// Copies `from` (open) into a new file `to`. The error gives the OS's reason.
+Status<> copy_into(int from, const std::filesystem::path& to) {
   const Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (out.get() < 0) return "cannot create " + to.string() + ": " + std::strerror(errno);
+  if (out.get() < 0) return Error{"cannot create " + to.string() + ": " + std::strerror(errno)};
   std::array<char, 64 * 1024> buffer{};
   for (off_t at = 0;;) {
     const ssize_t n = ::pread(from, buffer.data(), buffer.size(), at);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::string("cannot read: ") + std::strerror(errno);
-    if (n == 0) return "";
+    if (n < 0) return Error{std::string("cannot read: ") + std::strerror(errno)};
+    if (n == 0) return done;
     for (ssize_t done = 0; done < n;) {
       const ssize_t w =
           ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return "cannot write " + to.string() + ": " + std::strerror(errno);
+      if (w < 0) return Error{"cannot write " + to.string() + ": " + std::strerror(errno)};
       done += w;
     }
     at += n;
@@ -303,37 +304,33 @@ class PrivateFolder {
   std::filesystem::path path_;
 };
 
-enum class CopyOutcome { copied, locked, changing, failed };
+enum class CopyOutcome { copied, locked, changing };
 
-// One attempt at a consistent copy of `file` (+ -journal, -wal) into `into`.
-CopyOutcome copy_snapshot(const std::filesystem::path& file, const std::filesystem::path& into,
-                          std::chrono::steady_clock::time_point lock_deadline, std::string& error) {
+// One attempt at a consistent copy of `file` (+ -journal, -wal) into `into`; an error when
+// the files cannot be read or written.
+Result<CopyOutcome> copy_snapshot(const std::filesystem::path& file,
+                                  const std::filesystem::path& into,
+                                  std::chrono::steady_clock::time_point lock_deadline) {
   VfsFile db(file);
-  if (!db.open()) {
-    error = file.string() + ": " + sqlite3_errstr(db.error());
-    return CopyOutcome::failed;
-  }
+  if (!db.open()) return Error{file.string() + ": " + sqlite3_errstr(db.error())};
   for (int rc = db.lock_shared(); rc != SQLITE_OK; rc = db.lock_shared()) {
     if ((rc & 0xff) != SQLITE_BUSY) {
-      error = file.string() + ": cannot lock it: " + sqlite3_errstr(rc);
-      return CopyOutcome::failed;
+      return Error{file.string() + ": cannot lock it: " + sqlite3_errstr(rc)};
     }
     if (std::chrono::steady_clock::now() >= lock_deadline) return CopyOutcome::locked;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   const std::filesystem::path copy = into / kDatabaseFile;
   const auto wal_before = wal_header(file.string() + "-wal");
-  if (error = db.copy_to(copy); !error.empty()) {
-    error = file.string() + ": " + error;
-    return CopyOutcome::failed;
+  if (auto copied = db.copy_to(copy); !copied.ok()) {
+    return Error{file.string() + ": " + copied.error().message};
   }
   // Plain descriptors are fine for these: SQLite holds no POSIX lock on them.
   for (const char* suffix : {"-journal", "-wal"}) {
     const Fd side = open_read_only(file.string() + suffix);
     if (side.get() < 0) continue;  // none: nothing to copy
-    if (error = copy_into(side.get(), copy.string() + suffix); !error.empty()) {
-      return CopyOutcome::failed;
-    }
+    if (auto copied = copy_into(side.get(), copy.string() + suffix); !copied.ok())
+      return copied.error();
   }
   return wal_header(copy.string() + "-wal") == wal_before ? CopyOutcome::copied
                                                           : CopyOutcome::changing;
@@ -352,7 +349,7 @@ DatabaseRead query(const std::filesystem::path& original, const std::filesystem:
   const SqliteStatement stmt(raw_stmt);
   if (prep_rc != SQLITE_OK) return sqlite_failure(original, db.get(), prep_rc);
 
-  DatabaseRead result;
+  DatabaseRows result;
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;
@@ -389,16 +386,15 @@ DatabaseRead read_database(const std::filesystem::path& file,
                      file.string() + ": cannot make a private folder in " + parent.string() +
                          " to read a copy: " + std::strerror(errno));
     }
-    std::string error;
-    switch (copy_snapshot(file, folder.path(), lock_deadline, error)) {
+    const Result<CopyOutcome> outcome = copy_snapshot(file, folder.path(), lock_deadline);
+    if (!outcome.ok()) return failure(DatabaseErrorKind::unreadable, outcome.error().message);
+    switch (outcome.value()) {
       case CopyOutcome::copied:
         return query(file, folder.path() / kDatabaseFile);
       case CopyOutcome::locked:
         return failure(
             DatabaseErrorKind::locked,
             file.string() + ": database is locked (still locked after the busy timeout)");
-      case CopyOutcome::failed:
-        return failure(DatabaseErrorKind::unreadable, error);
       case CopyOutcome::changing:
         break;  // a WAL restart while we copied: again
     }

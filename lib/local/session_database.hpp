@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "error/result.hpp"
+
 namespace wte::local {
 
 inline constexpr std::string_view kDatabaseFile = "whmxfer.sqlite";
@@ -41,12 +43,13 @@ struct DatabaseError {
   std::string message;  // says which file and what went wrong
 };
 
-struct DatabaseRead {
+struct DatabaseRows {
   std::vector<SessionRow> rows;
-  std::size_t ignored_rows = 0;        // rows whose id is not a session id
-  std::optional<DatabaseError> error;  // set: the table could not be read, rows is empty
-  bool ok() const noexcept { return !error.has_value(); }
+  std::size_t ignored_rows = 0;  // rows whose id is not a session id
 };
+
+// The rows, or why the table could not be read (its kind is a metric label).
+using DatabaseRead = Result<DatabaseRows, DatabaseError>;
 
 // How it reads without ever writing into cPanel's folder: SQLite itself cannot promise that.
 // A WAL-mode database opened even read-only makes SQLite create whmxfer.sqlite-wal and -shm

@@ -12,7 +12,7 @@ Result<RemoteSettings> remote_settings(const config::HostConfig& host, const con
                                        const config::TokenEnvironment& env, std::size_t index,
                                        std::size_t count) {
   auto token = config::load_token(host.token, env, config.allow_insecure_token_permissions);
-  if (!token.ok()) return Error{token.error};  // names the file, line and key
+  if (!token.ok()) return token.error();  // names the file, line and key
   if (host.ca_file) {
     std::ifstream ca(*host.ca_file);
     if (!ca) {
@@ -25,7 +25,7 @@ Result<RemoteSettings> remote_settings(const config::HostConfig& host, const con
   s.endpoint.host = host.host;
   s.endpoint.port = host.port;
   s.endpoint.user = host.user;
-  s.endpoint.token = token.token->reveal();
+  s.endpoint.token = token.value().reveal();
   s.endpoint.ca_file = host.ca_file;
   s.endpoint.tls_insecure_skip_verify = host.tls_insecure_skip_verify;
   s.endpoint.timeout = host.timeout;

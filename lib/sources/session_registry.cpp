@@ -43,24 +43,24 @@ std::string registrations_to_json(const std::set<Registration>& r) {
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
-std::set<Registration> registrations_from_json(std::string_view json) {
+Result<std::set<Registration>> registrations_from_json(std::string_view json) {
   rapidjson::Document d;
   if (!text::parse_json(d, json.data(), json.size()).ok() || !d.IsObject()) {
-    throw std::runtime_error("not a JSON object");
+    return Error{"not a JSON object"};
   }
   const auto sessions = d.FindMember("sessions");
   if (sessions == d.MemberEnd() || !sessions->value.IsArray()) {
-    throw std::runtime_error("\"sessions\" must be an array");
+    return Error{"\"sessions\" must be an array"};
   }
   std::set<Registration> out;
   for (const auto& s : sessions->value.GetArray()) {
     if (!s.IsObject() || !s.HasMember("host") || !s["host"].IsString() ||
         !s.HasMember("session_id") || !s["session_id"].IsString()) {
-      throw std::runtime_error("each session needs string \"host\" and \"session_id\"");
+      return Error{"each session needs string \"host\" and \"session_id\""};
     }
     Registration r{s["host"].GetString(), s["session_id"].GetString()};
     if (!whm::is_valid_session_id(r.session_id)) {
-      throw std::runtime_error("invalid session id (allowed: [0-9A-Za-z_], at most 64)");
+      return Error{"invalid session id (allowed: [0-9A-Za-z_], at most 64)"};
     }
     out.insert(std::move(r));
   }
@@ -110,11 +110,11 @@ std::string aside_name(const std::string& path, std::chrono::system_clock::time_
 
 }  // namespace
 
-std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
+Status<> SessionRegistry::load(std::chrono::system_clock::time_point now) {
   registrations_.clear();
   blocked_.reset();
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec) && !ec) return "";
+  if (!std::filesystem::exists(path_, ec) && !ec) return done;
   std::string problem;
   std::ifstream in(path_, std::ios::binary);
   if (!in) {
@@ -122,63 +122,64 @@ std::string SessionRegistry::load(std::chrono::system_clock::time_point now) {
   } else {
     std::ostringstream ss;
     ss << in.rdbuf();
-    try {
-      registrations_ = registrations_from_json(ss.str());
-      return "";
-    } catch (const std::exception& e) {
-      problem = e.what();
+    auto parsed = registrations_from_json(ss.str());
+    if (parsed.ok()) {
+      registrations_ = std::move(parsed).value();
+      return done;
     }
+    problem = parsed.error().message;
   }
   // Torn or unreadable: set it aside for a person to look at. The next registration would
   // otherwise overwrite it, and every session it held would be lost for good.
   registrations_.clear();
   const std::string aside = aside_name(path_, now);
   if (::rename(path_.c_str(), aside.c_str()) == 0) {
-    return path_ + ": " + problem + "; kept as " + aside + ", starting with no registered sessions";
+    return Error{path_ + ": " + problem + "; kept as " + aside +
+                 ", starting with no registered sessions"};
   }
   blocked_ = path_ + " cannot be read (" + problem + ") nor renamed aside (" +
              std::strerror(errno) + "); registrations are refused rather than overwrite it";
-  return *blocked_;
+  return Error{*blocked_};
 }
 
-std::optional<std::string> SessionRegistry::refusal(const Registration& r,
-                                                    std::size_t configured_on_host) const {
+Status<> SessionRegistry::may_add(const Registration& r, std::size_t configured_on_host) const {
   if (!whm::is_valid_session_id(r.session_id)) {
-    return "invalid session id (allowed: [0-9A-Za-z_], 1 to 64 characters)";
+    return Error{"invalid session id (allowed: [0-9A-Za-z_], 1 to 64 characters)"};
   }
   const auto next = projected();
-  if (next.contains(r)) return std::nullopt;
+  if (next.contains(r)) return done;
   if (next.size() >= limits_.max_sessions) {
-    return "too many registered sessions (limit " + std::to_string(limits_.max_sessions) + ")";
+    return Error{"too many registered sessions (limit " + std::to_string(limits_.max_sessions) +
+                 ")"};
   }
   const auto on_host = static_cast<std::size_t>(std::count_if(
       next.begin(), next.end(), [&](const Registration& x) { return x.host == r.host; }));
   if (on_host + configured_on_host >= limits_.max_sessions_per_host) {
-    return "too many sessions for host " + r.host + " (limit " +
-           std::to_string(limits_.max_sessions_per_host) + ", limits.max_sessions_per_host)";
+    return Error{"too many sessions for host " + r.host + " (limit " +
+                 std::to_string(limits_.max_sessions_per_host) + ", limits.max_sessions_per_host)"};
   }
-  return std::nullopt;
+  return done;
 }
 
-std::string SessionRegistry::add(const Registration& r) {
-  if (blocked_) return *blocked_;
-  if (registrations_.contains(r)) return "";
-  if (auto refused = refusal(r, 0)) return *refused;
+Status<> SessionRegistry::add(const Registration& r) {
+  if (blocked_) return Error{*blocked_};
+  if (registrations_.contains(r)) return done;
+  if (auto allowed = may_add(r, 0); !allowed.ok()) return allowed;
   auto next = registrations_;
   next.insert(r);
-  if (auto err = save(next); !err.empty()) return err;
+  if (auto saved = save(next); !saved.ok()) return saved;
   registrations_ = std::move(next);
-  return "";
+  return done;
 }
 
-std::string SessionRegistry::remove(const Registration& r) {
-  if (blocked_) return *blocked_;
-  if (!registrations_.contains(r)) return "";
+Status<> SessionRegistry::remove(const Registration& r) {
+  if (blocked_) return Error{*blocked_};
+  if (!registrations_.contains(r)) return done;
   auto next = registrations_;
   next.erase(r);
-  if (auto err = save(next); !err.empty()) return err;
+  if (auto saved = save(next); !saved.ok()) return saved;
   registrations_ = std::move(next);
-  return "";
+  return done;
 }
 
 std::set<Registration> SessionRegistry::projected() const {
@@ -201,8 +202,8 @@ void SessionRegistry::add_async(const Registration& r, std::size_t configured_on
     early = {RegistryChange::Status::failed, *blocked_};
   } else if (projected().contains(r)) {
     early = {RegistryChange::Status::unchanged, ""};
-  } else if (auto refused = refusal(r, configured_on_host)) {
-    early = {RegistryChange::Status::refused, *refused};
+  } else if (auto allowed = may_add(r, configured_on_host); !allowed.ok()) {
+    early = {RegistryChange::Status::refused, allowed.error().message};
   } else {
     return submit({true, r, std::move(done)});
   }
@@ -242,25 +243,26 @@ void SessionRegistry::start_write() {
   }
   boost::asio::post(*writer_, [weak = std::weak_ptr<Shared>(shared_), io = io_, path = path_,
                                next = std::move(next)]() mutable {
-    std::string error = write_file_atomically(path, registrations_to_json(next));
-    boost::asio::post(*io, [weak, next = std::move(next), error = std::move(error)]() mutable {
-      if (auto shared = weak.lock()) shared->owner->on_written(std::move(next), error);
+    Status<> written = write_file_atomically(path, registrations_to_json(next));
+    boost::asio::post(*io, [weak, next = std::move(next), written = std::move(written)]() mutable {
+      if (auto shared = weak.lock()) shared->owner->on_written(std::move(next), written);
     });
   });
 }
 
-void SessionRegistry::on_written(std::set<Registration> written, const std::string& error) {
+void SessionRegistry::on_written(std::set<Registration> written, const Status<>& written_ok) {
   write_running_ = false;
   ++writes_;
   auto finished = std::move(writing_);
   writing_.clear();
   // A failed write left the old file in place: those changes did not happen.
-  if (error.empty()) registrations_ = std::move(written);
+  if (written_ok.ok()) registrations_ = std::move(written);
   if (!queued_.empty()) start_write();
   for (auto& c : finished) {
     if (c.done) {
-      c.done(error.empty() ? RegistryChange{RegistryChange::Status::done, ""}
-                           : RegistryChange{RegistryChange::Status::failed, error});
+      c.done(written_ok.ok()
+                 ? RegistryChange{RegistryChange::Status::done, ""}
+                 : RegistryChange{RegistryChange::Status::failed, written_ok.error().message});
     }
   }
 }
@@ -273,7 +275,7 @@ std::vector<std::string> SessionRegistry::sessions_of(const std::string& host) c
   return out;
 }
 
-std::string SessionRegistry::save(const std::set<Registration>& next) {
+Status<> SessionRegistry::save(const std::set<Registration>& next) {
   ++writes_;
   return write_file_atomically(path_, registrations_to_json(next));
 }
@@ -305,13 +307,13 @@ class FileDescriptor {
   int fd_;
 };
 
-std::string os_error(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
+Error os_error(const std::string& what, const std::string& path) {
+  return Error{what + " " + path + ": " + std::strerror(errno)};
 }
 
 }  // namespace
 
-std::string write_file_atomically(const std::string& path, std::string_view content) {
+Status<> write_file_atomically(const std::string& path, std::string_view content) {
   const std::filesystem::path target(path);
   const std::string tmp = path + ".tmp";
   {
@@ -333,7 +335,7 @@ std::string write_file_atomically(const std::string& path, std::string_view cont
   const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
   FileDescriptor dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());  // makes the rename durable
-  return "";
+  return done;
 }
 
 }  // namespace wte::sources

@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "error/result.hpp"
+
 namespace wte::sources {
 
 struct Registration {
@@ -34,9 +36,9 @@ struct Registration {
 
 // The file's JSON: {"version":1,"sessions":[{"host":"h","session_id":"id"}]}
 std::string registrations_to_json(const std::set<Registration>& r);
-// Throws std::runtime_error naming what is wrong; ids are validated ([0-9A-Za-z_], <= 64).
-// Parsed with bounded depth: a deeply nested file is an error, not a crash.
-std::set<Registration> registrations_from_json(std::string_view json);
+// The error names what is wrong; ids are validated ([0-9A-Za-z_], <= 64). Parsed with
+// bounded depth: a deeply nested file is an error, not a crash.
+Result<std::set<Registration>> registrations_from_json(std::string_view json);
 
 struct RegistryLimits {
   std::size_t max_sessions = 10000;          // registered sessions, over all hosts
@@ -70,20 +72,21 @@ class SessionRegistry {
   SessionRegistry(const SessionRegistry&) = delete;
   SessionRegistry& operator=(const SessionRegistry&) = delete;
 
-  // Reads the file; a missing file is an empty registry. Returns "" or an error message.
+  // Reads the file; a missing file is an empty registry. The error is a message for the log.
   // A file that cannot be parsed is renamed to PATH.corrupt-YYYYMMDDTHHMMSSZ (the message
   // says so) and the registry starts empty; if it can be neither read nor renamed, every
   // change is refused until a restart rather than overwrite it.
-  std::string load(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+  Status<> load(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-  // A refusal message if registering `r` on a host that has `configured_on_host` sessions
-  // in the config would pass a limit (or `r` is invalid); nullopt if it may be added.
-  std::optional<std::string> refusal(const Registration& r, std::size_t configured_on_host) const;
+  // Whether `r` may be registered on a host that has `configured_on_host` sessions in the
+  // config; the error, for the API client, says which limit it would pass (or that `r` is
+  // invalid).
+  Status<> may_add(const Registration& r, std::size_t configured_on_host) const;
 
-  // Synchronous (on the caller's thread): "" or an error message; on error nothing changes,
-  // in memory or on disk. add() applies the limits with no configured sessions.
-  std::string add(const Registration& r);
-  std::string remove(const Registration& r);
+  // Synchronous (on the caller's thread); on error nothing changes, in memory or on disk.
+  // add() applies the limits with no configured sessions.
+  Status<> add(const Registration& r);
+  Status<> remove(const Registration& r);
 
   // Asynchronous: checked at once against the limits (counting changes not yet written),
   // written off the event loop together with the other changes waiting, then `done` runs on
@@ -107,11 +110,11 @@ class SessionRegistry {
   };
   struct Shared;  // what the writer's completions find (or find gone)
 
-  std::string save(const std::set<Registration>& next);
+  Status<> save(const std::set<Registration>& next);
   std::set<Registration> projected() const;  // the registrations with every queued change
   void submit(Change change);
   void start_write();
-  void on_written(std::set<Registration> written, const std::string& error);
+  void on_written(std::set<Registration> written, const Status<>& written_ok);
 
   boost::asio::io_context* io_ = nullptr;
   std::string path_;
@@ -141,7 +144,7 @@ class RefusedSessions {
   std::map<std::string, std::set<std::string>> refused_;
 };
 
-// Writes `content` to `path` atomically. Returns "" or an error message naming the file.
-std::string write_file_atomically(const std::string& path, std::string_view content);
+// Writes `content` to `path` atomically. The error names the file.
+Status<> write_file_atomically(const std::string& path, std::string_view content);
 
 }  // namespace wte::sources

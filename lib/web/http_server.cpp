@@ -3,7 +3,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <stdexcept>
 
 #include "web/http_session.hpp"
 #include "web/listen_address.hpp"
@@ -36,14 +35,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
         acceptor_(io),
         retry_timer_(io) {}
 
-  void start() {
-    if (state_->options.tls) state_->tls.emplace(make_server_tls_context(*state_->options.tls));
-    listen();
+  Status<> start() {
+    if (state_->options.tls) {
+      auto tls = make_server_tls_context(*state_->options.tls);
+      if (!tls.ok()) return tls.error();
+      state_->tls.emplace(std::move(tls).value());
+    }
+    if (auto listening = listen(); !listening.ok()) return listening;
     if (!state_->options.basic_auth_users.empty()) {
       bcrypt_ = std::make_shared<BcryptPool>(state_->options.auth_threads);
       state_->bcrypt = bcrypt_;
     }
     accept();
+    return done;
   }
 
   unsigned short port() const {
@@ -69,7 +73,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   const ServerStats& stats() const { return state_->stats; }
 
  private:
-  tcp::endpoint resolve(const ListenAddress& address) {
+  Result<tcp::endpoint> resolve(const ListenAddress& address) {
     if (address.host.empty()) {
       // All interfaces: IPv6 "any" with v6_only off takes IPv4 too, where IPv6 exists.
       tcp::socket probe(io_);
@@ -83,36 +87,39 @@ class Listener : public std::enable_shared_from_this<Listener> {
         resolver.resolve(address.host, std::to_string(address.port),
                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
-      throw std::runtime_error("cannot listen on '" + state_->options.listen_address +
-                               "': cannot resolve '" + address.host + "': " + ec.message());
+      return Error{"cannot listen on '" + state_->options.listen_address + "': cannot resolve '" +
+                   address.host + "': " + ec.message()};
     }
     return results.begin()->endpoint();
   }
 
-  void listen() {
-    const ParsedListenAddress parsed = parse_listen_address(state_->options.listen_address);
-    if (!parsed.address) throw std::runtime_error(parsed.error);
-    const tcp::endpoint endpoint = resolve(*parsed.address);
+  Status<> listen() {
+    const Result<ListenAddress> parsed = parse_listen_address(state_->options.listen_address);
+    if (!parsed.ok()) return parsed.error();
+    const Result<tcp::endpoint> resolved = resolve(parsed.value());
+    if (!resolved.ok()) return resolved.error();
+    const tcp::endpoint& endpoint = resolved.value();
     boost::system::error_code ec;
-    auto check = [&](const char* step) {
-      if (!ec) return;
+    // The step that failed, after closing the acceptor; done when `ec` is clear.
+    auto check = [&](const char* step) -> Status<> {
+      if (!ec) return done;
       boost::system::error_code ignored;
       acceptor_.close(ignored);
-      throw std::runtime_error("cannot listen on '" + state_->options.listen_address + "' (" +
-                               format_endpoint(endpoint) + "): " + step + ": " + ec.message());
+      return Error{"cannot listen on '" + state_->options.listen_address + "' (" +
+                   format_endpoint(endpoint) + "): " + step + ": " + ec.message()};
     };
     acceptor_.open(endpoint.protocol(), ec);
-    check("socket");
+    if (auto s = check("socket"); !s.ok()) return s;
     acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    check("SO_REUSEADDR");
+    if (auto s = check("SO_REUSEADDR"); !s.ok()) return s;
     if (endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
       acceptor_.set_option(net::ip::v6_only(false), ec);
-      check("IPV6_V6ONLY");
+      if (auto s = check("IPV6_V6ONLY"); !s.ok()) return s;
     }
     acceptor_.bind(endpoint, ec);
-    check("bind");
+    if (auto s = check("bind"); !s.ok()) return s;
     acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    check("listen");
+    return check("listen");
   }
 
   void accept() {
@@ -194,8 +201,8 @@ HttpServer::~HttpServer() {
   listener_->stop();
 }
 
-void HttpServer::start() {
-  listener_->start();
+Status<> HttpServer::start() {
+  return listener_->start();
 }
 unsigned short HttpServer::port() const {
   return listener_->port();

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "error/result.hpp"
 #include "web/basic_auth.hpp"
 #include "web/http_types.hpp"
 #include "web/tls_config.hpp"
@@ -42,7 +43,7 @@ struct ServerOptions {
   std::vector<std::string> unauthenticated_paths;  // exact paths exempt from basic auth
   // Told of each connection closed or evicted by max_connections, as it happens.
   std::function<void()> on_connection_dropped;
-  std::size_t auth_threads = 0;                    // bcrypt workers (0: see BcryptPool)
+  std::size_t auth_threads = 0;  // bcrypt workers (0: see BcryptPool)
 };
 
 struct ServerStats {
@@ -63,9 +64,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Loads the TLS files, binds and listens. Throws std::runtime_error naming the address
-  // (or file) and the OS's reason.
-  void start();
+  // Loads the TLS files, binds and listens. The error names the address (or file) and the
+  // OS's reason.
+  Status<> start();
   // The bound port (useful after binding port 0); 0 before start().
   unsigned short port() const;
   // Stops accepting and closes every connection; pending responds become no-ops.

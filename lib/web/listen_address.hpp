@@ -1,8 +1,9 @@
 #pragma once
 // "host:port", "[v6]:port" or ":port" (all interfaces), as Prometheus exporters spell it.
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "error/result.hpp"
 
 namespace wte::web {
 
@@ -11,11 +12,7 @@ struct ListenAddress {
   unsigned short port = 0;
 };
 
-struct ParsedListenAddress {
-  std::optional<ListenAddress> address;
-  std::string error;  // why not, when address is empty
-};
-
-ParsedListenAddress parse_listen_address(std::string_view text);
+// The error says what is wrong with `text`, quoting it.
+Result<ListenAddress> parse_listen_address(std::string_view text);
 
 }  // namespace wte::web

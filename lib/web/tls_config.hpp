@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "error/result.hpp"
+
 namespace wte::web {
 
 enum class TlsVersion { tls12, tls13 };
@@ -23,7 +25,7 @@ struct TlsServerFiles {
   TlsVersion min_version = TlsVersion::tls12;
 };
 
-// Builds the server context. Throws std::runtime_error naming the file and OpenSSL's reason.
-boost::asio::ssl::context make_server_tls_context(const TlsServerFiles& files);
+// Builds the server context. The error names the file and OpenSSL's reason.
+Result<boost::asio::ssl::context> make_server_tls_context(const TlsServerFiles& files);
 
 }  // namespace wte::web

@@ -1,11 +1,10 @@
 #pragma once
 // Every way a WHM call can fail, as a value: the exporter turns each into a log line and a
 // metric label, so a call never throws and never crashes the poller.
-#include <cassert>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "error/result.hpp"
 
 namespace wte::whm {
 
@@ -20,39 +19,8 @@ struct ApiError {
   unsigned http_status = 0;  // the HTTP status when one was received, else 0
 };
 
-// A value or the ApiError that prevented it.
+// A value or the ApiError that prevented it; callers branch on its reason.
 template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
-  Result(ApiError error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  const ApiError& error() const& {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-  ApiError&& error() && {
-    assert(!ok());
-    return std::get<1>(std::move(v_));
-  }
-
- private:
-  std::variant<T, ApiError> v_;
-};
+using Result = wte::Result<T, ApiError>;
 
 }  // namespace wte::whm

@@ -89,22 +89,24 @@ std::string describe_trust_store(const SystemTrustStore& store) {
          "host a ca_file";
 }
 
-void use_system_trust_store(ssl::context& ctx, boost::system::error_code& ec, std::string& what) {
+Status<> use_system_trust_store(ssl::context& ctx) {
   const SystemTrustStore store = system_trust_store();
+  boost::system::error_code ec;
+  const auto failed = [&ec](const std::string& what) { return Error{what + ": " + ec.message()}; };
   if (!store.found()) {
-    what = "the built-in default paths";
     ctx.set_default_verify_paths(ec);
-    return;
+    if (ec) return failed("the built-in default paths");
+    return done;
   }
   if (!store.file.empty()) {
-    what = store.file;
     ctx.load_verify_file(store.file, ec);
-    if (ec) return;
+    if (ec) return failed(store.file);
   }
   if (!store.dir.empty()) {
-    what = store.dir;
     ctx.add_verify_path(store.dir, ec);
+    if (ec) return failed(store.dir);
   }
+  return done;
 }
 
 bool is_ip_address(const std::string& host) {
@@ -151,11 +153,9 @@ Result<std::shared_ptr<ssl::context>> make_client_tls_context(const Endpoint& en
                       "cannot load CA file " + *endpoint.ca_file + ": " + ec.message()};
     }
   } else {
-    std::string what;
-    use_system_trust_store(*ctx, ec, what);
-    if (ec) {
+    if (auto loaded = use_system_trust_store(*ctx); !loaded.ok()) {
       return ApiError{ErrorReason::tls,
-                      "cannot load the system trust store " + what + ": " + ec.message()};
+                      "cannot load the system trust store " + loaded.error().message};
     }
   }
   return ctx;

@@ -42,9 +42,8 @@ SystemTrustStore system_trust_store();
 std::string describe_trust_store(const SystemTrustStore& store);
 
 // Loads the system store into a context; without one, OpenSSL's built-in default paths
-// (which may still work where the binary was built). The error names the file.
-void use_system_trust_store(boost::asio::ssl::context& ctx, boost::system::error_code& ec,
-                            std::string& what);
+// (which may still work where the binary was built). The error is "FILE: OpenSSL's reason".
+Status<> use_system_trust_store(boost::asio::ssl::context& ctx);
 
 // A tls error naming the CA file and OpenSSL's reason when the file cannot be used.
 Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(

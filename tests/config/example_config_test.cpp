@@ -6,9 +6,11 @@
 TEST_CASE("config/whm_transfer_exporter.example.yml loads without errors") {
   const auto result = wte::config::load_config_file(std::string(WTE_SOURCE_DIR) +
                                                     "/config/whm_transfer_exporter.example.yml");
-  for (const auto& e : result.errors) INFO(e.to_string());
-  REQUIRE(result.errors.empty());
-  const auto& c = *result.config;
+  if (!result.ok()) {
+    for (const auto& e : result.error()) INFO(e.to_string());
+  }
+  REQUIRE(result.ok());
+  const auto& c = result.value();
   REQUIRE(c.hosts.size() == 2);
   CHECK(c.hosts[0].name == "whm-dest-1");
   CHECK(c.hosts[0].sessions.size() == 2);
@@ -41,7 +43,9 @@ TEST_CASE("the example's commented-out local section loads too") {
   }
   std::fclose(f);
   const auto result = wte::config::load_config_string(text, "example-with-local.yml");
-  for (const auto& e : result.errors) INFO(e.to_string());
+  if (!result.ok()) {
+    for (const auto& e : result.error()) INFO(e.to_string());
+  }
   REQUIRE(result.ok());
-  CHECK(result.config->local.host_label == std::optional<std::string>("whm-local"));
+  CHECK(result.value().local.host_label == std::optional<std::string>("whm-local"));
 }

@@ -23,9 +23,9 @@ TEST_CASE("parse_host_url accepts https://HOST[:PORT][/]") {
   for (const Row& row : rows) {
     CAPTURE(row.url);
     const auto parsed = parse_host_url(row.url, "2087");
-    CHECK(parsed.error == "");
-    CHECK(parsed.host == row.host);
-    CHECK(parsed.port == row.port);
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value().host == row.host);
+    CHECK(parsed.value().port == row.port);
   }
 }
 
@@ -55,7 +55,7 @@ TEST_CASE("parse_host_url refuses anything else, saying why") {
   for (const Row& row : rows) {
     CAPTURE(row.url);
     const auto parsed = parse_host_url(row.url, "2087");
-    CHECK(parsed.error.find(row.why) != std::string::npos);
-    CHECK(parsed.host.empty());
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().message.find(row.why) != std::string::npos);
   }
 }

@@ -16,10 +16,11 @@ namespace {
 
 Config load_ok(std::string_view text) {
   auto result = load_config_string(text, "t.yml");
-  for (const auto& e : result.errors) INFO(e.to_string());
-  REQUIRE(result.errors.empty());
+  if (!result.ok()) {
+    for (const auto& e : result.error()) INFO(e.to_string());
+  }
   REQUIRE(result.ok());
-  return *result.config;
+  return std::move(result).value();
 }
 
 }  // namespace
@@ -196,40 +197,45 @@ TEST_CASE("load_config_file reads a file and names it") {
   const std::string path = dir.write("c.yml", "log_level: warn\n", 0644);
   auto result = load_config_file(path);
   REQUIRE(result.ok());
-  CHECK(result.config->log_level == "warn");
-  CHECK(result.config->source_file == path);
+  CHECK(result.value().log_level == "warn");
+  CHECK(result.value().source_file == path);
 
   const std::string bad = dir.write("bad.yml", "log_level: loud\n", 0644);
   result = load_config_file(bad);
-  REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].to_string().starts_with(bad + ":1:12: log_level: "));
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error()[0].to_string().starts_with(bad + ":1:12: log_level: "));
 }
 
 TEST_CASE("load_config_file: missing, unreadable, directory, oversized") {
   wte::test::TempDir dir;
   const std::string missing = (dir.path() / "nope.yml").string();
   auto result = load_config_file(missing);
-  REQUIRE(result.errors.size() == 1);
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.error().size() == 1);
   CHECK_FALSE(result.ok());
-  CHECK(result.errors[0].to_string() ==
+  CHECK(result.error()[0].to_string() ==
         missing + ": cannot open the config file: No such file or directory");
 
   result = load_config_file(dir.path().string());
-  REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].to_string() ==
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error()[0].to_string() ==
         dir.path().string() + ": " + dir.path().string() + " is a directory, not the config file");
 
   if (::geteuid() != 0) {  // root reads anything
     const std::string locked = dir.write("locked.yml", "", 0000);
     result = load_config_file(locked);
-    REQUIRE(result.errors.size() == 1);
-    CHECK(result.errors[0].to_string() ==
+    REQUIRE_FALSE(result.ok());
+    REQUIRE(result.error().size() == 1);
+    CHECK(result.error()[0].to_string() ==
           locked + ": cannot open the config file: Permission denied");
   }
 
   const std::string big =
       dir.write("big.yml", std::string(wte::config::kMaxConfigFileBytes + 1, '#'), 0644);
   result = load_config_file(big);
-  REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].message.find("larger than") != std::string::npos);
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error()[0].message.find("larger than") != std::string::npos);
 }

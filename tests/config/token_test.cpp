@@ -13,7 +13,6 @@
 using wte::config::load_token;
 using wte::config::Secret;
 using wte::config::TokenEnvironment;
-using wte::config::TokenLoadResult;
 using wte::config::TokenSource;
 using Kind = wte::config::TokenSource::Kind;
 
@@ -29,12 +28,13 @@ TokenEnvironment fake_env(std::map<std::string, std::string> vars) {
 }
 
 // Loads and checks the error never carries the token (nor a recognisable piece of it).
-TokenLoadResult load(const TokenSource& source, const TokenEnvironment& env,
-                     bool allow_insecure = false) {
-  TokenLoadResult result = load_token(source, env, allow_insecure);
-  CHECK(result.ok() == result.error.empty());
-  CHECK(result.error.find(kToken.substr(0, 8)) == std::string::npos);
-  CHECK(result.error.find(kToken.substr(20)) == std::string::npos);
+wte::Result<Secret> load(const TokenSource& source, const TokenEnvironment& env,
+                         bool allow_insecure = false) {
+  wte::Result<Secret> result = load_token(source, env, allow_insecure);
+  const std::string error = result.ok() ? "" : result.error().message;
+  CHECK(result.ok() == error.empty());
+  CHECK(error.find(kToken.substr(0, 8)) == std::string::npos);
+  CHECK(error.find(kToken.substr(20)) == std::string::npos);
   return result;
 }
 
@@ -69,7 +69,7 @@ TEST_CASE("file tokens: mode 600 is read and trailing whitespace stripped") {
   const std::string path = dir.write("t", std::string(kToken) + " \r\n\n", 0600);
   auto r = load({Kind::file, path}, env);
   REQUIRE(r.ok());
-  CHECK(r.token->reveal() == kToken);
+  CHECK(r.value().reveal() == kToken);
   CHECK(load({Kind::file, dir.write("ro", kToken, 0400)}, env).ok());
 }
 
@@ -83,13 +83,13 @@ TEST_CASE("file tokens: group/other access is refused with the mode and the fix"
     CHECK_FALSE(r.ok());
     char mode_text[8];
     std::snprintf(mode_text, sizeof mode_text, "%04o", static_cast<unsigned>(mode));
-    CHECK(r.error.find("token file " + path + " has mode " + mode_text) == 0);
-    CHECK(r.error.find("chmod 600 " + path) != std::string::npos);
-    CHECK(r.error.find("allow_insecure_token_permissions") != std::string::npos);
+    CHECK(r.error().message.find("token file " + path + " has mode " + mode_text) == 0);
+    CHECK(r.error().message.find("chmod 600 " + path) != std::string::npos);
+    CHECK(r.error().message.find("allow_insecure_token_permissions") != std::string::npos);
     // Allowed when the operator says so (container secret mounts).
     auto allowed = load({Kind::file, path}, env, true);
     REQUIRE(allowed.ok());
-    CHECK(allowed.token->reveal() == kToken);
+    CHECK(allowed.value().reveal() == kToken);
   }
 }
 
@@ -97,26 +97,27 @@ TEST_CASE("file tokens: empty, inner whitespace, missing, not a file, too large"
   wte::test::TempDir dir;
   const auto env = fake_env({});
   auto r = load({Kind::file, dir.write("empty", "", 0600)}, env);
-  CHECK(r.error == "token file " + (dir.path() / "empty").string() + " is empty");
+  CHECK(r.error().message == "token file " + (dir.path() / "empty").string() + " is empty");
   r = load({Kind::file, dir.write("blank", " \n\t\n", 0600)}, env);
-  CHECK(r.error.ends_with(" is empty"));
+  CHECK(r.error().message.ends_with(" is empty"));
   r = load({Kind::file, dir.write("two", std::string(kToken) + "\n" + std::string(kToken), 0600)},
            env);
-  CHECK(r.error.find("whitespace or a control character at byte 33") != std::string::npos);
+  CHECK(r.error().message.find("whitespace or a control character at byte 33") !=
+        std::string::npos);
   r = load({Kind::file, dir.write("lead", " " + std::string(kToken), 0600)}, env);
-  CHECK(r.error.find("at byte 1;") != std::string::npos);
+  CHECK(r.error().message.find("at byte 1;") != std::string::npos);
 
   const std::string missing = (dir.path() / "missing").string();
   r = load({Kind::file, missing}, env);
-  CHECK(r.error == "cannot open token file " + missing + ": No such file or directory");
+  CHECK(r.error().message == "cannot open token file " + missing + ": No such file or directory");
   r = load({Kind::file, dir.path().string()}, env);
-  CHECK(r.error == "token file " + dir.path().string() + " is not a regular file");
+  CHECK(r.error().message == "token file " + dir.path().string() + " is not a regular file");
   const std::string fifo = (dir.path() / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   r = load({Kind::file, fifo}, env);  // must not block waiting for a writer
-  CHECK(r.error.ends_with("is not a regular file"));
+  CHECK(r.error().message.ends_with("is not a regular file"));
   r = load({Kind::file, dir.write("big", std::string(100000, 'A'), 0600)}, env);
-  CHECK(r.error.find("does not look like a token") != std::string::npos);
+  CHECK(r.error().message.find("does not look like a token") != std::string::npos);
 }
 
 TEST_CASE("environment tokens") {
@@ -124,10 +125,10 @@ TEST_CASE("environment tokens") {
       fake_env({{"WHM_TOKEN", std::string(kToken) + "\n"}, {"EMPTY", ""}, {"SPACED", "ABC DEF"}});
   auto r = load({Kind::env, "WHM_TOKEN"}, env);
   REQUIRE(r.ok());
-  CHECK(r.token->reveal() == kToken);
-  CHECK(load({Kind::env, "NOPE"}, env).error == "environment variable NOPE is not set");
-  CHECK(load({Kind::env, "EMPTY"}, env).error == "environment variable EMPTY is empty");
-  CHECK(load({Kind::env, "SPACED"}, env).error.find("at byte 4") != std::string::npos);
+  CHECK(r.value().reveal() == kToken);
+  CHECK(load({Kind::env, "NOPE"}, env).error().message == "environment variable NOPE is not set");
+  CHECK(load({Kind::env, "EMPTY"}, env).error().message == "environment variable EMPTY is empty");
+  CHECK(load({Kind::env, "SPACED"}, env).error().message.find("at byte 4") != std::string::npos);
 }
 
 TEST_CASE("credential tokens come from $CREDENTIALS_DIRECTORY without a mode check") {
@@ -136,14 +137,15 @@ TEST_CASE("credential tokens come from $CREDENTIALS_DIRECTORY without a mode che
   const auto env = fake_env({{"CREDENTIALS_DIRECTORY", dir.path().string()}});
   auto r = load({Kind::credential, "whm-1"}, env);
   REQUIRE(r.ok());
-  CHECK(r.token->reveal() == kToken);
-  CHECK(load({Kind::credential, "other"}, env).error ==
+  CHECK(r.value().reveal() == kToken);
+  CHECK(load({Kind::credential, "other"}, env).error().message ==
         "cannot open credential other: No such file or directory");
-  CHECK(load({Kind::credential, "../x"}, env).error ==
+  CHECK(load({Kind::credential, "../x"}, env).error().message ==
         "credential ../x is not a valid credential name");
   const auto no_dir = fake_env({});
   CHECK(load({Kind::credential, "whm-1"}, no_dir)
-            .error.find("credential whm-1 needs $CREDENTIALS_DIRECTORY") == 0);
+            .error()
+            .message.find("credential whm-1 needs $CREDENTIALS_DIRECTORY") == 0);
 }
 
 TEST_CASE("the process environment is the default") {
@@ -158,10 +160,10 @@ TEST_CASE("a token source from the config: errors start with file:line:col and k
   const std::string missing = (dir.path() / "missing").string();
   TokenSource source{Kind::file, missing, {"tok.yml", 7, 17, "hosts[1].token_file"}};
   auto r = load(source, env);
-  CHECK(r.error == "tok.yml:7:17: hosts[1].token_file: cannot open token file " + missing +
-                       ": No such file or directory");
+  CHECK(r.error().message == "tok.yml:7:17: hosts[1].token_file: cannot open token file " +
+                                 missing + ": No such file or directory");
   source = TokenSource{Kind::env, "WTE_NOT_SET", {"tok.yml", 2, 20, "api.bearer_token_env"}};
-  CHECK(load(source, env).error ==
+  CHECK(load(source, env).error().message ==
         "tok.yml:2:20: api.bearer_token_env: environment variable WTE_NOT_SET is not set");
   // Where it was written does not make it another secret.
   CHECK(source == TokenSource{Kind::env, "WTE_NOT_SET"});
@@ -171,13 +173,13 @@ TEST_CASE("secret files: spaces kept, the trailing line break dropped, the mode 
   wte::test::TempDir dir;
   auto r = wte::config::load_secret_file(dir.write("auth", "user:correct horse \r\n", 0600), false);
   REQUIRE(r.ok());
-  CHECK(r.token->reveal() == "user:correct horse ");
+  CHECK(r.value().reveal() == "user:correct horse ");
   const std::string loose = dir.write("loose", "user:pw\n", 0644);
   r = wte::config::load_secret_file(loose, false);
-  CHECK(r.error.find("file " + loose + " has mode 0644") == 0);
+  CHECK(r.error().message.find("file " + loose + " has mode 0644") == 0);
   CHECK(wte::config::load_secret_file(loose, true).ok());
   r = wte::config::load_secret_file((dir.path() / "none").string(), false);
-  CHECK(r.error.find("cannot open file ") == 0);
+  CHECK(r.error().message.find("cannot open file ") == 0);
 }
 
 TEST_CASE("a token pasted where its file, variable or credential belongs is never echoed") {
@@ -202,8 +204,8 @@ TEST_CASE("a token pasted where its file, variable or credential belongs is neve
     const std::string text = describe(pasted);
     CHECK(text.find(kToken.substr(0, 8)) == std::string::npos);
     CHECK(text.find("not shown") != std::string::npos);
-    load(pasted, env);  // checks its error for the token
-    load(pasted, fake_env({}));
+    (void)load(pasted, env);  // checks its error for the token
+    (void)load(pasted, fake_env({}));
   }
   // A bare word with no slash or dot is no path either: not shown.
   CHECK(describe({Kind::file, "hunter2"}).find("hunter2") == std::string::npos);

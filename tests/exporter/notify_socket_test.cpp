@@ -34,7 +34,7 @@ TEST_CASE("unset NOTIFY_SOCKET: disabled, and sending is a quiet no-op") {
   NotifySocket s("");
   CHECK_FALSE(s.enabled());
   CHECK(s.problem().empty());
-  CHECK(s.send("READY=1").empty());
+  CHECK(s.send("READY=1").ok());
 }
 
 TEST_CASE("an unusable NOTIFY_SOCKET says why") {
@@ -49,8 +49,8 @@ TEST_CASE("datagrams reach a socket bound at a path") {
   NotifyListener systemd(path);
   NotifySocket s(path);
   REQUIRE(s.enabled());
-  CHECK(s.send("READY=1\nSTATUS=serving").empty());
-  CHECK(s.send("STOPPING=1").empty());
+  CHECK(s.send("READY=1\nSTATUS=serving").ok());
+  CHECK(s.send("STOPPING=1").ok());
   CHECK(systemd.receive() == "READY=1\nSTATUS=serving");  // one message, one datagram
   CHECK(systemd.receive() == "STOPPING=1");
 }
@@ -60,7 +60,7 @@ TEST_CASE("datagrams reach a socket in the abstract namespace") {
   NotifyListener systemd(name);
   NotifySocket s(name);
   REQUIRE(s.enabled());
-  CHECK(s.send("READY=1").empty());
+  CHECK(s.send("READY=1").ok());
   CHECK(systemd.receive() == "READY=1");
 }
 
@@ -68,5 +68,5 @@ TEST_CASE("a socket nobody listens on: the error is returned, never thrown") {
   wte::test::TempDir dir;
   NotifySocket s((dir.path() / "nobody").string());
   REQUIRE(s.enabled());
-  CHECK_FALSE(s.send("READY=1").empty());
+  CHECK_FALSE(s.send("READY=1").ok());
 }

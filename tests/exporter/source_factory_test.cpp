@@ -18,8 +18,8 @@ wte::config::TokenEnvironment env_with(std::map<std::string, std::string> vars) 
 
 wte::config::Config config_of(const std::string& yaml) {
   auto loaded = wte::config::load_config_string(yaml, "test.yml");
-  REQUIRE(loaded.errors.empty());
-  return *loaded.config;
+  REQUIRE(loaded.ok());
+  return loaded.value();
 }
 
 std::vector<std::string> names(const wte::exporter::SourceSpecs& specs) {

@@ -8,8 +8,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("local settings: off unless enabled; the label defaults to the machine's name") {
   auto loaded = wte::config::load_config_string("poll_interval: 30s\n", "t.yml");
-  REQUIRE(loaded.errors.empty());
-  CHECK_FALSE(wte::local::local_settings(*loaded.config, "box"));
+  REQUIRE(loaded.ok());
+  CHECK_FALSE(wte::local::local_settings(loaded.value(), "box"));
 
   loaded = wte::config::load_config_string(R"(
 finished_retention: 1h
@@ -17,8 +17,8 @@ limits: {max_line_bytes: 2048, max_sessions_per_host: 9}
 local: {enabled: true, path: /srv/ts, poll_interval: 2s, inotify: false}
 )",
                                            "t.yml");
-  REQUIRE(loaded.errors.empty());
-  const auto s = wte::local::local_settings(*loaded.config, "box");
+  REQUIRE(loaded.ok());
+  const auto s = wte::local::local_settings(loaded.value(), "box");
   REQUIRE(s);
   CHECK(s->path == "/srv/ts");
   CHECK(s->poll_interval == 2s);

@@ -35,7 +35,7 @@ TEST_CASE("a session folder without a log yet is fine: nothing read, no error") 
   LogTailer t(dir.path());
   const auto r = t.poll(s, 1.0);
   CHECK_FALSE(r.log_exists);
-  CHECK_FALSE(r.error.has_value());
+  CHECK(r.read.ok());
   CHECK(r.report.bytes == 0);
   CHECK_FALSE(t.is_open());
 }
@@ -61,7 +61,7 @@ TEST_CASE("only new bytes are read; a quiet poll reads nothing; lines split acro
     CHECK_FALSE(r.renamed);
     CHECK_FALSE(r.report.reset);
     CHECK(r.at_end);
-    CHECK_FALSE(r.error.has_value());
+    CHECK(r.read.ok());
     total += r.report.bytes;
     CHECK(s.offset() == end);
     CHECK(summary(s) == summary_of_text(log.substr(0, end)));
@@ -211,8 +211,8 @@ TEST_CASE("a log that cannot be read is an error value; the session keeps what i
   SUBCASE("the log path is a directory") {
     std::filesystem::create_directories(dir.path() / ".master.log");
     const auto r = t.poll(s, 1.0);
-    REQUIRE(r.error.has_value());
-    CHECK(r.error->find("not a regular file") != std::string::npos);
+    REQUIRE_FALSE(r.read.ok());
+    CHECK(r.read.error().message.find("not a regular file") != std::string::npos);
     CHECK(s.offset() == 0);
   }
   SUBCASE("permission denied") {
@@ -221,10 +221,10 @@ TEST_CASE("a log that cannot be read is an error value; the session keeps what i
     const auto r = t.poll(s, 1.0);
     if (wte::local::testing::running_as_root()) {
       MESSAGE("running as root: file permissions do not stop reads; permission check skipped");
-      CHECK_FALSE(r.error.has_value());
+      CHECK(r.read.ok());
     } else {
-      REQUIRE(r.error.has_value());
-      CHECK(r.error->find("Permission denied") != std::string::npos);
+      REQUIRE_FALSE(r.read.ok());
+      CHECK(r.read.error().message.find("Permission denied") != std::string::npos);
       CHECK(s.offset() == 0);
     }
   }
@@ -240,6 +240,6 @@ TEST_CASE("a log deleted under the tailer releases its descriptor") {
   std::filesystem::remove(dir.path() / ".master.log");
   const auto r = t.poll(s, 2.0);
   CHECK_FALSE(r.log_exists);
-  CHECK_FALSE(r.error.has_value());
+  CHECK(r.read.ok());
   CHECK_FALSE(t.is_open());
 }

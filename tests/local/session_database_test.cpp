@@ -54,9 +54,9 @@ TEST_CASE("the sessions table is read with states mapped to names") {
 
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE(r.ok());
-  REQUIRE(r.rows.size() == 2);
-  const auto& a = r.rows[0].id == "second_session" ? r.rows[1] : r.rows[0];
-  const auto& b = r.rows[0].id == "second_session" ? r.rows[0] : r.rows[1];
+  REQUIRE(r.value().rows.size() == 2);
+  const auto& a = r.value().rows[0].id == "second_session" ? r.value().rows[1] : r.value().rows[0];
+  const auto& b = r.value().rows[0].id == "second_session" ? r.value().rows[0] : r.value().rows[1];
   CHECK(a.id == "hostacopya20200901203042abcdefghijkl");
   CHECK(a.state == "RUNNING");
   CHECK(a.initiator == "copyacct");
@@ -66,7 +66,7 @@ TEST_CASE("the sessions table is read with states mapped to names") {
   CHECK_FALSE(a.end_time.has_value());
   CHECK(b.state == "COMPLETED");
   CHECK(b.end_time == 1598999999.0);
-  CHECK(r.ignored_rows == 0);
+  CHECK(r.value().ignored_rows == 0);
 }
 
 TEST_CASE("rows whose id could escape a path are ignored; odd states are kept") {
@@ -79,10 +79,10 @@ TEST_CASE("rows whose id could escape a path are ignored; odd states are kept") 
        "('a b', 20), ('ok1', NULL), ('ok2', 'RESTORE_PENDING'), ('ok3', 999), ('ok4', '150')");
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE(r.ok());
-  CHECK(r.ignored_rows == 3);
-  REQUIRE(r.rows.size() == 4);
+  CHECK(r.value().ignored_rows == 3);
+  REQUIRE(r.value().rows.size() == 4);
   std::map<std::string, std::optional<std::string>> states;
-  for (const auto& row : r.rows) states[row.id] = row.state;
+  for (const auto& row : r.value().rows) states[row.id] = row.state;
   CHECK_FALSE(states["ok1"].has_value());
   CHECK(states["ok2"] == "RESTORE_PENDING");
   CHECK(states["ok3"] == "UNKNOWN_999");
@@ -103,9 +103,8 @@ TEST_CASE("a missing database is an error value that names the file") {
   TempDir dir;
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error->kind == DatabaseErrorKind::missing);
-  CHECK(r.error->message.find("whmxfer.sqlite") != std::string::npos);
-  CHECK(r.rows.empty());
+  CHECK(r.error().kind == DatabaseErrorKind::missing);
+  CHECK(r.error().message.find("whmxfer.sqlite") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "whmxfer.sqlite"));  // never created
 }
 
@@ -116,8 +115,8 @@ TEST_CASE("a file that is not a database is reported corrupt") {
   wte::local::testing::write_file(dir.path() / "whmxfer.sqlite", garbage);
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error->kind == DatabaseErrorKind::corrupt);
-  CHECK(r.error->message.find("not a database") != std::string::npos);
+  CHECK(r.error().kind == DatabaseErrorKind::corrupt);
+  CHECK(r.error().message.find("not a database") != std::string::npos);
 }
 
 TEST_CASE("a database without the sessions table is a schema error") {
@@ -128,8 +127,8 @@ TEST_CASE("a database without the sessions table is a schema error") {
   }
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error->kind == DatabaseErrorKind::schema);
-  CHECK(r.error->message.find("no such table: sessions") != std::string::npos);
+  CHECK(r.error().kind == DatabaseErrorKind::schema);
+  CHECK(r.error().message.find("no such table: sessions") != std::string::npos);
 }
 
 TEST_CASE("an exclusive lock is waited on only for the busy timeout") {
@@ -145,14 +144,14 @@ TEST_CASE("an exclusive lock is waited on only for the busy timeout") {
   const auto locked = SessionDatabase(dir.path(), std::chrono::milliseconds(100)).read();
   const auto took = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(locked.ok());
-  CHECK(locked.error->kind == DatabaseErrorKind::locked);
-  CHECK(locked.error->message.find("locked") != std::string::npos);
+  CHECK(locked.error().kind == DatabaseErrorKind::locked);
+  CHECK(locked.error().message.find("locked") != std::string::npos);
   CHECK(took >= std::chrono::milliseconds(90));
   CHECK(took < std::chrono::seconds(2));
   exec(writer.get(), "COMMIT");
   const auto again = SessionDatabase(dir.path()).read();
   REQUIRE(again.ok());
-  CHECK(again.rows.size() == 1);
+  CHECK(again.value().rows.size() == 1);
 }
 
 TEST_CASE("reading never writes: a read-only file is read, nothing is created") {
@@ -166,7 +165,7 @@ TEST_CASE("reading never writes: a read-only file is read, nothing is created") 
   ::chmod(file.c_str(), 0444);
   const auto r = SessionDatabase(dir.path()).read();
   REQUIRE(r.ok());
-  CHECK(r.rows.size() == 1);
+  CHECK(r.value().rows.size() == 1);
   CHECK(wte::local::testing::read_file(file) == before);
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
@@ -188,9 +187,9 @@ TEST_CASE("a directory full of odd characters still opens") {
     table.insert("s", "i", "a", "b", 70, 1);
   }
   const auto r = SessionDatabase(odd).read();
-  REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
-  REQUIRE(r.rows.size() == 1);
-  CHECK(r.rows[0].state == "PAUSED");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+  REQUIRE(r.value().rows.size() == 1);
+  CHECK(r.value().rows[0].state == "PAUSED");
 }
 
 namespace {
@@ -227,7 +226,7 @@ wte::local::SqliteDb writer_with_rows_in_wal(const std::filesystem::path& file) 
 
 std::set<std::string> ids_of(const wte::local::DatabaseRead& r) {
   std::set<std::string> ids;
-  for (const auto& row : r.rows) ids.insert(row.id);
+  for (const auto& row : r.value().rows) ids.insert(row.id);
   return ids;
 }
 
@@ -248,7 +247,7 @@ std::string read_as_nobody(const std::filesystem::path& dir) {
       if (r.ok()) {
         for (const auto& id : ids_of(r)) out += id + " ";
       } else {
-        out = "ERROR " + r.error->message;
+        out = "ERROR " + r.error().message;
       }
     }
     [[maybe_unused]] const auto n = ::write(fds[1], out.data(), out.size());
@@ -272,7 +271,7 @@ TEST_CASE("a WAL database with no -wal or -shm is read without creating them") {
   wal_database(dir.path());
   REQUIRE(entries_of(dir.path()) == std::set<std::string>{"whmxfer.sqlite"});
   const auto r = SessionDatabase(dir.path()).read();
-  REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
   CHECK(ids_of(r) == std::set<std::string>{"s1"});
   CHECK(entries_of(dir.path()) == std::set<std::string>{"whmxfer.sqlite"});
 }
@@ -288,7 +287,7 @@ TEST_CASE("rows cPanel keeps in the -wal are read, and -wal and -shm are left un
   const auto wal = wte::local::testing::read_file(dir.path() / "whmxfer.sqlite-wal");
   for (int i = 0; i < 3; ++i) {
     const auto r = SessionDatabase(dir.path()).read();
-    REQUIRE_MESSAGE(r.ok(), (r.error ? r.error->message : ""));
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
     CHECK(ids_of(r) == std::set<std::string>{"s1", "only_in_wal"});
   }
   CHECK(entries_of(dir.path()) == before);
@@ -358,7 +357,7 @@ TEST_CASE("read_async: a locked database never holds up the event loop") {
     io.run_for(std::chrono::milliseconds(50));
   }
   REQUIRE(result);
-  CHECK(result->error->kind == DatabaseErrorKind::locked);
+  CHECK(result->error().kind == DatabaseErrorKind::locked);
   CHECK(ticks >= 5);
   CHECK(longest_gap < std::chrono::milliseconds(250));  // the read took 300 ms and more
   exec(writer.get(), "COMMIT");
@@ -390,4 +389,20 @@ TEST_CASE("read_async: a database destroyed before its answer drops the answer")
   }
   io.run_for(std::chrono::milliseconds(300));
   CHECK(answers == 0);
+}
+
+TEST_CASE("read_async holds the loop's work: run() returns only once the answer is in") {
+  TempDir dir;
+  {
+    wte::session_tree::SessionTable table(dir.path() / "whmxfer.sqlite");
+    table.insert("s1", "i", "a", "b", 20, 1);
+  }
+  boost::asio::io_context io;
+  const SessionDatabase database(dir.path());
+  std::optional<wte::local::DatabaseRead> result;
+  database.read_async(io, [&](wte::local::DatabaseRead r) { result = std::move(r); });
+  io.run();  // without work of its own in flight, the loop would stop at once
+  REQUIRE(result);
+  REQUIRE(result->ok());
+  CHECK(ids_of(*result) == std::set<std::string>{"s1"});
 }

@@ -20,7 +20,7 @@ std::map<std::string, std::string> states(const std::filesystem::path& dir) {
   std::map<std::string, std::string> out;
   const auto r = SessionDatabase(dir).read();
   REQUIRE(r.ok());
-  for (const auto& row : r.rows) out[row.id] = row.state.value_or("NULL");
+  for (const auto& row : r.value().rows) out[row.id] = row.state.value_or("NULL");
   return out;
 }
 
@@ -68,7 +68,7 @@ TEST_CASE("a tree moves PENDING -> RUNNING -> the end state and renames the log"
     CHECK(tree.expected(i).state == "FAILED");
   }
   CHECK(tree.advance(0, 5) == 0);
-  const auto rows = SessionDatabase(spec.dir).read().rows;
+  const auto rows = SessionDatabase(spec.dir).read().value().rows;
   for (const auto& row : rows) CHECK(row.end_time.has_value());
 }
 

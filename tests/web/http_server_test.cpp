@@ -353,7 +353,7 @@ TEST_CASE("respond after the server stopped is a no-op") {
   auto server = std::make_unique<HttpServer>(
       io, test_options(),
       [&parked](Request, Respond respond) { parked.push_back(std::move(respond)); });
-  server->start();
+  REQUIRE(server->start().ok());
   const unsigned short port = server->port();
   std::thread thread([&io] { io.run(); });
   Client client;
@@ -421,22 +421,21 @@ TEST_CASE("basic auth: 401 without or with wrong credentials, 200 with the right
 TEST_CASE("start() reports an address in use and a bad address clearly") {
   net::io_context io;
   HttpServer first(io, test_options(), hello_handler());
-  first.start();
+  REQUIRE(first.start().ok());
   ServerOptions clash = test_options();
   clash.listen_address = "127.0.0.1:" + std::to_string(first.port());
   HttpServer second(io, clash, hello_handler());
-  try {
-    second.start();
-    FAIL("start() should have thrown");
-  } catch (const std::runtime_error& e) {
-    const std::string message = e.what();
-    CHECK(message.find(clash.listen_address) != std::string::npos);
-    CHECK(message.find("in use") != std::string::npos);
-  }
+  const auto started = second.start();
+  REQUIRE_FALSE(started.ok());
+  const std::string message = started.error().message;
+  CHECK(message.find(clash.listen_address) != std::string::npos);
+  CHECK(message.find("in use") != std::string::npos);
   ServerOptions bad = test_options();
   bad.listen_address = "127.0.0.1";
   HttpServer third(io, bad, hello_handler());
-  CHECK_THROWS_WITH_AS(third.start(), doctest::Contains("host:port"), std::runtime_error);
+  const auto refused = third.start();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("host:port") != std::string::npos);
 }
 
 TEST_CASE("':port' listens on all interfaces and shows IPv4 peers as IPv4") {
@@ -456,10 +455,8 @@ TEST_CASE("listening on [::1]:0 works where IPv6 exists") {
   ServerOptions options = test_options();
   options.listen_address = "[::1]:0";
   HttpServer server(io, options, hello_handler());
-  try {
-    server.start();
-  } catch (const std::runtime_error& e) {
-    MESSAGE("no IPv6 loopback here: " << e.what());
+  if (const auto started = server.start(); !started.ok()) {
+    MESSAGE("no IPv6 loopback here: " << started.error().message);
     return;
   }
   CHECK(server.port() != 0);

@@ -10,6 +10,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -39,7 +40,9 @@ class ServerThread {
  public:
   ServerThread(ServerOptions options, AsyncHandler handler)
       : server_(std::make_unique<HttpServer>(io_, std::move(options), std::move(handler))) {
-    server_->start();
+    if (const auto started = server_->start(); !started.ok()) {
+      throw std::runtime_error(started.error().message);
+    }
     port_ = server_->port();
     thread_ = std::thread([this] { io_.run(); });
   }

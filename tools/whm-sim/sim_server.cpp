@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "tcp_probe.hpp"
 
@@ -50,7 +51,9 @@ void SimServer::start() {
         sync_listeners();  // a fault may have switched refuse or wrong_cert
         return r;
       }));
-  control_->start();
+  if (const auto started = control_->start(); !started.ok()) {
+    throw std::runtime_error(started.error().message);
+  }
   control_port_ = control_->port();
   sync_listeners();
   schedule_tick();
@@ -97,7 +100,9 @@ void SimServer::sync_listeners() {
         io_, options, [this, i](web::Request request, web::Respond respond) {
           on_request(i, std::move(request), std::move(respond));
         });
-    h.server->start();
+    if (const auto started = h.server->start(); !started.ok()) {
+      throw std::runtime_error(started.error().message);
+    }
     h.port = h.server->port();
     h.wrong_cert = f.wrong_cert;
     world_.set_port(i, h.port);
