@@ -51,6 +51,26 @@ def _powered_off_with_us():
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _container_init(nspawn_pid):
+    """The container's PID 1: the first process named systemd below nspawn (breadth first:
+    its own services, journald and the like, are named otherwise or lie deeper)."""
+    level = [nspawn_pid]
+    while level:
+        for pid in level:
+            if pid != nspawn_pid and _comm(pid) == "systemd":
+                return pid
+        level = [child for pid in level for child in _children(pid)]
+    return None
+
+
 def _children(pid):
     out = []
     for entry in os.listdir("/proc"):
@@ -106,22 +126,31 @@ class BootedRoot:
             if self.nspawn.poll() is not None:
                 raise AssertionError(f"systemd-nspawn exited {self.nspawn.returncode}:\n"
                                      + self.console_text()[-3000:])
-            children = _children(self.nspawn.pid)
-            return children[0] if children else None
+            return _container_init(self.nspawn.pid)
 
         self.leader = harness.wait_for(leader, timeout=60, interval=0.1,
                                        what="the container's init process")
+        last_state = []
 
         def booted():
+            # nspawn's first child may be a short-lived helper rather than the container's
+            # init: look the init up again while waiting, never trust a stale pid.
+            self.leader = leader() or self.leader
             r = self.sh("systemctl is-system-running", quiet=True)
             state = r.stdout.strip()
+            last_state[:] = [state, r.stderr.strip()[-300:]]
             if state in ("running", "degraded"):
                 return state
             if state in ("stopping", "maintenance"):
                 raise AssertionError(f"the container's systemd is {state}")
             return None
 
-        state = harness.wait_for(booted, timeout=timeout, interval=0.5, what="the container's boot")
+        try:
+            state = harness.wait_for(booted, timeout=timeout, interval=0.5,
+                                     what="the container's boot")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; systemctl is-system-running said {last_state}; "
+                                 f"console:\n{self.console_text()[-3000:]}") from None
         print(f"container {self.name} booted ({state}) in {time.monotonic() - started:.1f}s",
               flush=True)
         if state == "degraded":
