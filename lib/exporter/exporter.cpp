@@ -123,7 +123,10 @@ Status<> Exporter::start(const config::Config& config) {
   registry_ = std::make_unique<sources::SessionRegistry>(
       io_, (std::filesystem::path(p.config.state_directory) / "sessions.json").string(),
       registry_limits(p.config));
-  if (auto loaded = registry_->load(); !loaded.ok()) {
+  const auto now = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(clock_.unix_now())));
+  if (auto loaded = registry_->load(now); !loaded.ok()) {
     logger_.error("cannot read the registered sessions; starting with none",
                   {{"error", loaded.error().message}});
   }

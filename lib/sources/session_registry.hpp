@@ -76,7 +76,8 @@ class SessionRegistry {
   // A file that cannot be parsed is renamed to PATH.corrupt-YYYYMMDDTHHMMSSZ (the message
   // says so) and the registry starts empty; if it can be neither read nor renamed, every
   // change is refused until a restart rather than overwrite it.
-  Status<> load(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+  // `now` (the injected clock's) names the aside file.
+  Status<> load(std::chrono::system_clock::time_point now);
 
   // Whether `r` may be registered on a host that has `configured_on_host` sessions in the
   // config; the error, for the API client, says which limit it would pass (or that `r` is

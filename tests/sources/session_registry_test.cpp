@@ -21,11 +21,14 @@ using wte::sources::SessionRegistry;
 
 using wte::test::TempDir;
 
+// The injected clock's time, for the name of a file set aside.
+const std::chrono::system_clock::time_point kLoadTime{std::chrono::seconds(1764547200)};
+
 TEST_CASE("registrations persist atomically and load back") {
   TempDir dir;
   const auto file = (dir.path() / "sessions.json").string();
   SessionRegistry a(file);
-  CHECK(a.load().ok());  // missing file: empty
+  CHECK(a.load(kLoadTime).ok());  // missing file: empty
   CHECK(a.add({"whm1", "abc_123"}).ok());
   CHECK(a.add({"whm1", "def"}).ok());
   CHECK(a.add({"whm2", "abc_123"}).ok());
@@ -36,7 +39,7 @@ TEST_CASE("registrations persist atomically and load back") {
   CHECK((st.st_mode & 0777) == 0600);
 
   SessionRegistry b(file);
-  CHECK(b.load().ok());
+  CHECK(b.load(kLoadTime).ok());
   CHECK(b.all() == std::set<Registration>{{"whm1", "abc_123"}, {"whm2", "abc_123"}});
   CHECK(b.sessions_of("whm1") == std::vector<std::string>{"abc_123"});
 }
@@ -87,7 +90,7 @@ TEST_CASE("a deeply nested file is an error, not a crash") {
   std::ofstream(file) << "{\"sessions\":" << std::string(150000, '[') << std::string(150000, ']')
                       << "}";
   SessionRegistry r(file);
-  CHECK_FALSE(r.load().ok());
+  CHECK_FALSE(r.load(kLoadTime).ok());
   CHECK(r.all().empty());
   CHECK_FALSE(wte::sources::registrations_from_json(std::string(200000, '[')).ok());
 }
@@ -137,7 +140,7 @@ TEST_CASE("a storm of registrations is written off the loop, coalesced into a fe
   boost::asio::io_context io;
   const auto file = (dir.path() / "s.json").string();
   SessionRegistry r(io, file, {.max_sessions = 150, .max_sessions_per_host = 1000});
-  REQUIRE(r.load().ok());
+  REQUIRE(r.load(kLoadTime).ok());
   Outcomes out;
   for (int i = 0; i < 200; ++i) {
     r.add_async({"h" + std::to_string(i % 7), "s" + std::to_string(i)}, 0, out.collect());
@@ -157,7 +160,7 @@ TEST_CASE("a storm of registrations is written off the loop, coalesced into a fe
   CHECK(r.writes() <= 3);
   CHECK(r.all().size() == 150);
   SessionRegistry reread(file);
-  CHECK(reread.load().ok());
+  CHECK(reread.load(kLoadTime).ok());
   CHECK(reread.all() == r.all());
 
   out.seen.clear();
