@@ -28,6 +28,11 @@ class LogAccessTest(unittest.TestCase):
         self.host = self.sim.hosts[0]["name"]
         self.exporter = Exporter(self.work, write_config(self.work, self.sim))
         self.addCleanup(self.exporter.stop)
+        # host_up is exported from the host's first poll on (before it, the host is unknown,
+        # not down): under ASan on a busy machine that poll can come after the first sample.
+        wait_for(lambda: metric(self.exporter.metrics(), "whm_transfer_host_up",
+                                host=self.host) is not None,
+                 timeout=60, what="the host's first poll")
 
     def session_states(self):
         return {s["id"]: s for s in self.sim.control("GET", "/state")["hosts"][0]["sessions"]}
