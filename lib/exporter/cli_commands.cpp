@@ -154,8 +154,9 @@ std::string string_field(const rapidjson::Value& object, const char* name) {
 std::optional<std::vector<ListedSession>> parse_sessions_list(std::string_view body) {
   rapidjson::Document d;  // bounded depth: a hostile or broken server cannot crash us
   if (!text::parse_json(d, body.data(), body.size()).ok() || !d.IsObject()) return std::nullopt;
-  const auto sessions = d.FindMember("sessions");
-  if (sessions == d.MemberEnd() || !sessions->value.IsArray()) return std::nullopt;
+  const rapidjson::Value& doc = d;  // const iterators: no ambiguous == in C++20
+  const auto sessions = doc.FindMember("sessions");
+  if (sessions == doc.MemberEnd() || !sessions->value.IsArray()) return std::nullopt;
   std::vector<ListedSession> out;
   for (const auto& s : sessions->value.GetArray()) {
     if (!s.IsObject()) return std::nullopt;

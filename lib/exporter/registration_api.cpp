@@ -60,9 +60,10 @@ ParsedRegistration parse_register_body(std::string_view body) {
   if (!text::parse_json(d, body.data(), body.size()).ok() || !d.IsObject()) {
     return bad_request("body must be a JSON object");
   }
-  const auto host = d.FindMember("host");
-  const auto id = d.FindMember("session_id");
-  if (host == d.MemberEnd() || !host->value.IsString() || id == d.MemberEnd() ||
+  const rapidjson::Value& doc = d;  // const iterators: no ambiguous == in C++20
+  const auto host = doc.FindMember("host");
+  const auto id = doc.FindMember("session_id");
+  if (host == doc.MemberEnd() || !host->value.IsString() || id == doc.MemberEnd() ||
       !id->value.IsString()) {
     return bad_request("body needs string fields host and session_id");
   }

@@ -48,8 +48,9 @@ Result<std::set<Registration>> registrations_from_json(std::string_view json) {
   if (!text::parse_json(d, json.data(), json.size()).ok() || !d.IsObject()) {
     return Error{"not a JSON object"};
   }
-  const auto sessions = d.FindMember("sessions");
-  if (sessions == d.MemberEnd() || !sessions->value.IsArray()) {
+  const rapidjson::Value& doc = d;  // const iterators: no ambiguous == in C++20
+  const auto sessions = doc.FindMember("sessions");
+  if (sessions == doc.MemberEnd() || !sessions->value.IsArray()) {
     return Error{"\"sessions\" must be an array"};
   }
   std::set<Registration> out;

@@ -23,8 +23,9 @@ LineFacts facts(std::string_view line) {
   rapidjson::Document d;
   d.Parse(line.data(), line.size());
   if (d.HasParseError() || !d.IsObject()) return f;
-  const auto c = d.FindMember("contents");
-  if (c == d.MemberEnd() || !c->value.IsObject()) return f;
+  const rapidjson::Value& doc = d;  // const iterators: no ambiguous == in C++20
+  const auto c = doc.FindMember("contents");
+  if (c == doc.MemberEnd() || !c->value.IsObject()) return f;
   const auto a = c->value.FindMember("action");
   const auto q = c->value.FindMember("queue");
   if (a == c->value.MemberEnd() || !a->value.IsString()) return f;

@@ -573,7 +573,8 @@ web::Response World::control(const web::Request& request, Clock::time_point now)
     return control_result("the body must be a JSON object");
   }
   std::string host(json_string_member(body, "host"));
-  if (const auto m = body.FindMember("host"); m != body.MemberEnd() && m->value.IsUint()) {
+  if (const auto m = std::as_const(body).FindMember("host");
+      m != std::as_const(body).MemberEnd() && m->value.IsUint()) {
     host = std::to_string(m->value.GetUint());
   }
   const std::string_view session = json_string_member(body, "session");
