@@ -12,11 +12,14 @@
 namespace wte::web {
 
 namespace {
-// The checks run at the lowest priority (nice 19, this thread only): a flood of wrong
-// passwords then only takes CPU that the event loop, the polls and the rest of the machine
-// leave idle. Cheap enough to ask for at every check, so no thread state is kept.
+// The checks run at a low priority (nice 10, this thread only): a flood of wrong passwords
+// then takes little CPU from the event loop, the polls and the rest of the machine. Not the
+// lowest (19): with two busy processes beside it a nice-19 thread got about 1 % of a core,
+// and a scraper's own check (every 5 minutes, when its cached success expires) took tens of
+// seconds, past any scrape timeout, on the busy WHM servers this runs on. Nice 10 still
+// leaves normal work some nine tenths of a core. Cheap enough to ask for at every check.
 void yield_to_everything_else() {
-  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
 }
 
 std::size_t default_threads() {

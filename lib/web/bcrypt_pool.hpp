@@ -1,7 +1,7 @@
 #pragma once
 // bcrypt checks off the event loop. A bcrypt of cost 10 costs ~50 ms of a core: run on the
 // loop, 8 clients sending wrong passwords held every scrape and every WHM poll behind them
-// for seconds. Here a few worker threads owned by the server run them, at the lowest CPU
+// for seconds. Here a few worker threads owned by the server run them, at a low CPU
 // priority, and each result is posted back to the caller's executor; the loop only waits
 // for the answer.
 #include <boost/asio/any_io_executor.hpp>
